@@ -6,6 +6,7 @@ import { fail } from "./errors.js";
 
 /** Every artifact of a build directory, under one fixed name each. */
 export const ARTIFACTS = {
+  model: "model.onnx",
   settings: "settings.json",
   circuit: "circuit.circom",
   r1cs: "circuit.r1cs",
@@ -14,6 +15,7 @@ export const ARTIFACTS = {
   witnessCalculator: join("circuit_js", "witness_calculator.js"),
   libDir: "lib",
   zkey: "circuit.zkey",
+  keys: "keys.json",
   vkey: "verification_key.json",
   witness: "witness.wtns",
   input: "input.json",
@@ -31,6 +33,7 @@ export function artifactPath(buildDir: string, name: ArtifactName): string {
 
 /** The step that produces each artifact, for "missing artifact" hints. */
 const PRODUCER: Partial<Record<ArtifactName, string>> = {
+  model: "zkmlc compile",
   settings: "zkmlc compile",
   circuit: "zkmlc compile",
   r1cs: "zkmlc compile",
@@ -38,6 +41,7 @@ const PRODUCER: Partial<Record<ArtifactName, string>> = {
   wasm: "zkmlc compile",
   witnessCalculator: "zkmlc compile",
   zkey: "zkmlc setup",
+  keys: "zkmlc setup",
   vkey: "zkmlc setup",
   witness: "zkmlc witness",
   proof: "zkmlc prove",

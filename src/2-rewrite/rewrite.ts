@@ -1,0 +1,41 @@
+import type { Graph, GraphNode } from "../1-decode/graph.js";
+import { nodeRef } from "../1-decode/graph.js";
+import { fail } from "../errors.js";
+import { OPS } from "../ops/registry.js";
+
+/**
+ * Graph-level checks and rewrites before quantization: every op must be supported (all offenders are
+ * reported in one error), nodes must be in topological order, and every graph output must be produced.
+ * Identity/Dropout/Constant need no rewrite: they lower to aliases and constants at no cost.
+ */
+export function rewrite(graph: Graph): Graph {
+  const unsupported = graph.nodes.filter(
+    (n) => (n.domain !== "" && n.domain !== "ai.onnx") || !OPS.has(n.opType),
+  );
+  if (unsupported.length > 0) {
+    const list = unsupported
+      .map((n) => `#${n.index} "${n.name}" (${n.domain ? `${n.domain}.` : ""}${n.opType})`)
+      .join(", ");
+    const first = unsupported[0] as GraphNode;
+    fail("unsupported-op", `${unsupported.length} node(s) use unsupported ops: ${list}`, {
+      node: nodeRef(first),
+      hint: `supported ops: ${[...OPS.keys()].sort().join(", ")} (see \`zkmlc ops\`)`,
+    });
+  }
+  const known = new Set([...graph.inputs.map((i) => i.name), ...graph.constants.keys(), ""]);
+  for (const n of graph.nodes) {
+    for (const i of n.inputs) {
+      if (!known.has(i)) {
+        fail("bad-onnx", `input "${i}" is not produced by any earlier node, initializer or graph input`, {
+          node: nodeRef(n),
+          hint: "the graph must be topologically sorted (onnx.checker.check_model reports this)",
+        });
+      }
+    }
+    for (const o of n.outputs) known.add(o);
+  }
+  for (const o of graph.outputs) {
+    if (!known.has(o.name)) fail("bad-onnx", `graph output "${o.name}" is not produced by any node`);
+  }
+  return graph;
+}

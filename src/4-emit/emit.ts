@@ -1,0 +1,161 @@
+import type { AffinePrim, Plan, Prim, QTensor, RescalePrim } from "../3-quantize/ir.js";
+import { bug } from "../errors.js";
+import { circuitNames, tensorSignal } from "./names.js";
+
+export interface EmitInfo {
+  /** Header lines (generator, model hash); must be deterministic. */
+  header: string[];
+}
+
+export interface EmittedCircuit {
+  source: string;
+  /** Circuit signal name of each graph input / output, in plan order. */
+  inputNames: string[];
+  outputNames: string[];
+}
+
+const INDENT = "    ";
+
+/**
+ * Emit the model as one readable Circom template: a comment block per ONNX node, a signal array per
+ * tensor, affine maps written out as linear combinations (free: --O2 substitutes them away), rescales
+ * and range checks as components of the circuits/ library.
+ */
+export function emitCircuit(plan: Plan, info: EmitInfo): EmittedCircuit {
+  const inputNames = circuitNames(
+    "in",
+    plan.inputs.map((p) => tensor(plan, p.out).onnxName),
+  );
+  const outputNames = circuitNames(
+    "out",
+    plan.outputs.map((o) => o.onnxName),
+  );
+  const signal = new Map<number, string>();
+  for (const [i, p] of plan.inputs.entries()) signal.set(p.out, inputNames[i] as string);
+  const name = (id: number) => signal.get(id) ?? bug(`tensor ${id} has no signal`);
+
+  const body: string[] = [];
+  plan.inputs.forEach((p, i) => {
+    const t = tensor(plan, p.out);
+    const vis =
+      p.visibility === "private"
+        ? `private, range-checked to [${p.lo}, ${p.lo} + 2^${p.bits})`
+        : `public, checked against its calibrated range outside the circuit`;
+    body.push(
+      `signal input ${inputNames[i]}[${t.lo.length}]; // "${t.onnxName}" [${t.shape}], scale 2^${t.scale}, ${vis}`,
+    );
+  });
+  plan.outputs.forEach((o, i) => {
+    const t = tensor(plan, o.tensor);
+    body.push(
+      `signal output ${outputNames[i]}[${t.lo.length}]; // "${o.onnxName}" [${o.shape}], scale 2^${t.scale}`,
+    );
+  });
+  plan.inputs.forEach((p, i) => {
+    if (p.visibility !== "private") return;
+    const n = tensor(plan, p.out).lo.length;
+    const c = `rc_${inputNames[i]}`;
+    body.push("", `// range check of the private input ${inputNames[i]}`);
+    body.push(`component ${c}[${n}];`);
+    body.push(`for (var i = 0; i < ${n}; i++) {`);
+    body.push(`${INDENT}${c}[i] = RangeCheck(${p.bits});`);
+    body.push(`${INDENT}${c}[i].in <== ${inputNames[i]}[i]${offset(-p.lo)};`);
+    body.push("}");
+  });
+
+  for (const pn of plan.nodes) {
+    const n = pn.node;
+    body.push(
+      "",
+      `// node #${n.index} "${n.name}" (${n.opType}): [${pn.inputShapes.map((s) => `[${s}]`).join(", ")}] -> ${pn.outputShapes.map((s) => `[${s}]`).join(", ")}`,
+    );
+    if (pn.prims.length === 0) body.push("// (no constraints: a view of existing signals or a constant)");
+    for (const p of pn.prims) {
+      if (p.kind === "input") continue;
+      body.push(...emitPrim(plan, p, name));
+      signal.set(p.out, tensorSignal(p.out));
+    }
+  }
+  plan.outputs.forEach((o, i) => {
+    const n = tensor(plan, o.tensor).lo.length;
+    body.push("", `for (var i = 0; i < ${n}; i++) ${outputNames[i]}[i] <== ${name(o.tensor)}[i];`);
+  });
+
+  const publicInputs = plan.inputs.flatMap((p, i) =>
+    p.visibility === "public" ? [inputNames[i] as string] : [],
+  );
+  const main =
+    publicInputs.length > 0
+      ? `component main {public [${publicInputs.join(", ")}]} = Model();`
+      : "component main = Model();";
+  const source = [
+    "pragma circom 2.1.0;",
+    ...info.header.map((l) => `// ${l}`),
+    "// Fixed point: real value = integer / 2^scale. Negative integers are field elements p - |x|.",
+    'include "zkmlc/zkmlc.circom";',
+    "",
+    "template Model() {",
+    ...body.map((l) => (l === "" ? "" : INDENT + l)),
+    "}",
+    "",
+    main,
+    "",
+  ].join("\n");
+  return { source, inputNames, outputNames };
+}
+
+function tensor(plan: Plan, id: number): QTensor {
+  return plan.tensors[id] ?? bug(`no tensor ${id}`);
+}
+
+function offset(c: bigint): string {
+  return c === 0n ? "" : c > 0n ? ` + ${c}` : ` - ${-c}`;
+}
+
+function emitPrim(plan: Plan, p: Exclude<Prim, { kind: "input" }>, name: (id: number) => string): string[] {
+  const s = tensorSignal(p.out);
+  const out = tensor(plan, p.out);
+  const head = `signal ${s}[${out.lo.length}]; // scale 2^${out.scale}`;
+  return p.kind === "affine" ? [head, ...emitAffine(plan, p, s, name)] : [head, ...emitRescale(p, s, name)];
+}
+
+function emitAffine(plan: Plan, p: AffinePrim, s: string, name: (id: number) => string): string[] {
+  // Concatenated input index -> "signal[element]".
+  const src: string[] = [];
+  for (const id of p.ins) {
+    const sig = name(id);
+    for (let j = 0; j < tensor(plan, id).lo.length; j++) src.push(`${sig}[${j}]`);
+  }
+  return p.rows.map((row, i) => {
+    const terms: string[] = [];
+    const b = p.bias[i] as bigint;
+    if (b !== 0n) terms.push(b.toString());
+    for (let t = 0; t < row.idx.length; t++) {
+      const c = row.coef[t] as bigint;
+      if (c === 0n) continue;
+      const v = src[row.idx[t] as number] ?? bug("affine source out of range");
+      terms.push(c === 1n ? v : c === -1n ? `-${v}` : `${c}*${v}`);
+    }
+    const lc = terms.length === 0 ? "0" : terms.join(" + ").replaceAll("+ -", "- ");
+    return `${s}[${i}] <== ${lc};`;
+  });
+}
+
+function emitRescale(p: RescalePrim, s: string, name: (id: number) => string): string[] {
+  const n = p.bits.length;
+  const c = `c_${s}`;
+  const tmpl = p.relu ? "RescaleRelu" : "Rescale";
+  const what = p.relu ? (p.k === 0 ? "ReLU" : `rescale by 2^${p.k} with ReLU`) : `rescale by 2^${p.k}`;
+  const uniform = p.bits.every((b) => b === p.bits[0]);
+  const bits = uniform ? String(p.bits[0]) : `N_${s}[i]`;
+  return [
+    `// ${what}; per-element decomposition widths from the bound analysis`,
+    ...(uniform ? [] : [`var N_${s}[${n}] = [${p.bits.join(", ")}];`]),
+    `component ${c}[${n}];`,
+    `for (var i = 0; i < ${n}; i++) {`,
+    `${INDENT}${c}[i] = ${tmpl}(${bits}, ${p.k});`,
+    `${INDENT}${c}[i].in <== ${name(p.in)}[i];`,
+    `${INDENT}${s}[i] <== ${c}[i].out;`,
+    "}",
+  ];
+}

@@ -1,0 +1,138 @@
+import { readFile } from "node:fs/promises";
+import { quantizeNumber } from "../3-quantize/quantize-value.js";
+import { fail } from "../errors.js";
+import type { SettingsInput } from "./settings.js";
+
+export interface InputSpec {
+  name: string;
+  shape: number[];
+}
+
+/** One sample: a flat row-major float array per graph input, in graph order. */
+export type Sample = Float64Array[];
+
+export async function readJsonInput(path: string, what: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (e) {
+    fail("bad-input", `cannot read the ${what} file ${path}`, { cause: e, hint: "check the path" });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    fail("bad-input", `the ${what} file ${path} is not valid JSON: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+function flatten(v: unknown, where: string, out: number[] = []): number[] {
+  if (Array.isArray(v)) {
+    for (const x of v) flatten(x, where, out);
+  } else if (typeof v === "number") {
+    if (!Number.isFinite(v)) fail("non-finite", `${where} contains ${v}`);
+    out.push(v);
+  } else if (v === null || typeof v === "string") {
+    // JSON has no NaN/Infinity: writers emit null or strings for them.
+    fail("non-finite", `${where} contains ${JSON.stringify(v)}, not a finite number`, {
+      hint: "NaN and Infinity cannot be proven",
+    });
+  } else {
+    fail("bad-input", `${where} contains ${JSON.stringify(v)}, not a number`);
+  }
+  return out;
+}
+
+/**
+ * Parse one input object in either format: EZKL's `{"input_data": [[flat values], ...]}` (one entry per
+ * graph input, in order) or `{"<input name>": nested array}`. Returns every sample it holds: an
+ * `input_data` entry whose length is a multiple of the input's size holds that many samples.
+ */
+export function parseSamples(obj: unknown, inputs: InputSpec[], where: string): Sample[] {
+  if (typeof obj !== "object" || obj === null || Array.isArray(obj)) {
+    fail("bad-input", `${where} must be a JSON object`, {
+      hint: 'use {"input_data": [[...]]} or {"<input name>": [...]}',
+    });
+  }
+  const rec = obj as Record<string, unknown>;
+  let flat: number[][];
+  if ("input_data" in rec) {
+    const data = rec.input_data;
+    if (!Array.isArray(data) || data.length !== inputs.length) {
+      fail(
+        "bad-input",
+        `${where}: input_data must hold ${inputs.length} array(s), one per model input (${inputs.map((i) => i.name).join(", ")})`,
+      );
+    }
+    flat = inputs.map((inp, i) => flatten(data[i], `${where} input_data[${i}] ("${inp.name}")`));
+  } else {
+    const missing = inputs.filter((i) => !(i.name in rec)).map((i) => i.name);
+    if (missing.length > 0) {
+      fail("bad-input", `${where} has no value for input(s) ${missing.map((m) => `"${m}"`).join(", ")}`, {
+        hint: `it has keys ${
+          Object.keys(rec)
+            .map((k) => `"${k}"`)
+            .join(", ") || "(none)"
+        }`,
+      });
+    }
+    flat = inputs.map((inp) => flatten(rec[inp.name], `${where} "${inp.name}"`));
+  }
+  const sizes = inputs.map((inp) => inp.shape.reduce((a, b) => a * b, 1));
+  const counts = flat.map((f, i) => {
+    const size = sizes[i] as number;
+    if (f.length === 0 || f.length % size !== 0) {
+      const inp = inputs[i] as InputSpec;
+      fail(
+        "bad-shape",
+        `${where}: input "${inp.name}" has ${f.length} values but its shape [${inp.shape}] needs ${size}`,
+      );
+    }
+    return f.length / size;
+  });
+  const n = counts[0] as number;
+  if (counts.some((c) => c !== n))
+    fail("bad-input", `${where}: the inputs hold different numbers of samples (${counts.join(", ")})`);
+  return Array.from({ length: n }, (_, s) =>
+    flat.map((f, i) => Float64Array.from(f.slice(s * (sizes[i] as number), (s + 1) * (sizes[i] as number)))),
+  );
+}
+
+/** Exactly one sample from an input file. */
+export function parseOneSample(obj: unknown, inputs: InputSpec[], where: string): Sample {
+  const samples = parseSamples(obj, inputs, where);
+  if (samples.length !== 1)
+    fail("bad-input", `${where} holds ${samples.length} samples; this step proves one`);
+  return samples[0] as Sample;
+}
+
+/** A data set: a JSON array of input objects, or one object holding several samples. */
+export function parseDataset(obj: unknown, inputs: InputSpec[], where: string): Sample[] {
+  const list = Array.isArray(obj) ? obj : [obj];
+  const out = list.flatMap((o, i) => parseSamples(o, inputs, Array.isArray(obj) ? `${where}[${i}]` : where));
+  if (out.length === 0) fail("bad-input", `${where} holds no samples`);
+  return out;
+}
+
+/**
+ * Quantize a sample to the circuit's integers, refusing values outside the calibrated range before any
+ * witness is computed (outside it, the bound analysis that proves no wrap-around does not hold).
+ */
+export function quantizeSample(sample: Sample, inputs: SettingsInput[]): bigint[][] {
+  return inputs.map((inp, i) => {
+    const lo = BigInt(inp.intRange[0]);
+    const hi = BigInt(inp.intRange[1]);
+    return Array.from(sample[i] ?? [], (v, j) => {
+      const q = quantizeNumber(v, inp.scale);
+      if (q < lo || q > hi) {
+        fail(
+          "input-out-of-range",
+          `input "${inp.name}" element ${j} is ${v}, outside the calibrated range [${inp.range[0]}, ${inp.range[1]}]`,
+          {
+            hint: "recompile with --calibration data covering such inputs, or --input-range LO,HI",
+          },
+        );
+      }
+      return q;
+    });
+  });
+}

@@ -1,0 +1,43 @@
+import ort from "onnxruntime-node";
+import type { ValueInfo } from "../1-decode/graph.js";
+import { fail } from "../errors.js";
+import type { Sample } from "./inputs.js";
+
+/** onnxruntime-node as the float reference: one session, many samples. */
+export interface FloatModel {
+  run(sample: Sample): Promise<Float64Array[]>;
+}
+
+export async function loadFloatModel(
+  modelPath: string,
+  inputs: ValueInfo[],
+  outputs: ValueInfo[],
+): Promise<FloatModel> {
+  let session: ort.InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(modelPath, {
+      graphOptimizationLevel: "all",
+      intraOpNumThreads: 1,
+    });
+  } catch (e) {
+    fail("bad-onnx", `onnxruntime cannot load the model: ${(e as Error).message}`, { cause: e });
+  }
+  return {
+    async run(sample) {
+      const feeds: Record<string, ort.Tensor> = {};
+      inputs.forEach((inp, i) => {
+        const data = sample[i] ?? new Float64Array(0);
+        feeds[inp.name] =
+          inp.dtype === "float64"
+            ? new ort.Tensor("float64", data, inp.shape)
+            : new ort.Tensor("float32", Float32Array.from(data), inp.shape);
+      });
+      const res = await session.run(feeds);
+      return outputs.map((o) => {
+        const t = res[o.name];
+        if (!t) fail("bug", `onnxruntime returned no output "${o.name}"`);
+        return Float64Array.from(t.data as ArrayLike<number>);
+      });
+    },
+  };
+}

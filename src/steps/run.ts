@@ -1,0 +1,62 @@
+import { basename, join } from "node:path";
+import { type CompileResult, compile } from "./compile.js";
+import { type ProveResult, prove } from "./prove.js";
+import type { CompileOptions } from "./settings.js";
+import { type SetupResult, setup } from "./setup.js";
+import { exportVerifier, type VerifyResult, verify } from "./verify.js";
+
+export interface RunOptions extends CompileOptions {
+  input: string;
+  outDir?: string;
+  ptau?: string;
+  log?: (s: string) => void;
+}
+
+export interface RunResult {
+  buildDir: string;
+  compile: CompileResult;
+  setup: SetupResult;
+  prove: ProveResult;
+  verify: VerifyResult;
+  verifier: string;
+  /** Seconds per step. */
+  timings: Record<"compile" | "setup" | "witness" | "prove" | "verify" | "exportVerifier", number>;
+}
+
+export function defaultBuildDir(modelPath: string): string {
+  return join("build", basename(modelPath).replace(/\.onnx$/i, "") || "model");
+}
+
+/** compile → setup → prove → verify → export-verifier, with per-step timings. */
+export async function run(modelPath: string, opts: RunOptions): Promise<RunResult> {
+  // Without explicit calibration, `run` calibrates on the very input it proves.
+  const copts: CompileOptions =
+    opts.calibration || opts.inputRange ? opts : { ...opts, calibration: opts.input };
+  const dir = opts.outDir ?? defaultBuildDir(modelPath);
+  const time = async <T>(f: () => Promise<T>): Promise<[T, number]> => {
+    const t0 = performance.now();
+    const r = await f();
+    return [r, (performance.now() - t0) / 1000];
+  };
+  const [c, tc] = await time(() => compile(modelPath, dir, copts, opts.log));
+  const [s, ts] = await time(() => setup(dir, { ptau: opts.ptau, log: opts.log }));
+  const [p] = await time(() => prove(dir, opts.input, opts.log));
+  const [v, tv] = await time(() => verify(dir));
+  const [e, te] = await time(() => exportVerifier(dir));
+  return {
+    buildDir: dir,
+    compile: c,
+    setup: s,
+    prove: p,
+    verify: v,
+    verifier: e.path,
+    timings: {
+      compile: tc,
+      setup: ts,
+      witness: p.timings.witness,
+      prove: p.timings.prove,
+      verify: tv,
+      exportVerifier: te,
+    },
+  };
+}

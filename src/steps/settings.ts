@@ -1,0 +1,71 @@
+import type { Visibility } from "../3-quantize/ir.js";
+
+/** Every choice a build made: enough to rebuild it byte for byte and to check later steps' inputs. */
+export interface Settings {
+  zkmlc: string;
+  model: { file: string; sha256: string; opset: number; producer: string };
+  scales: { input: number; param: number };
+  rounding: "half-away-from-zero";
+  visibility: { input: Visibility; output: "public" };
+  calibration: { source: string; samples: number };
+  inputs: SettingsInput[];
+  outputs: SettingsOutput[];
+  circuit: {
+    optimization: "O2";
+    constraints: number;
+    estimatedConstraints: number;
+    publicSignals: number;
+    sha256: { circuit: string; r1cs: string };
+  };
+  nodes: SettingsNode[];
+}
+
+export interface SettingsInput {
+  name: string;
+  signal: string;
+  shape: number[];
+  scale: number;
+  /** Calibrated real range, and the integer range prove/verify accept. */
+  range: [number, number];
+  intRange: [string, string];
+  /** Width of the in-circuit range check (private inputs). */
+  bits: number;
+  visibility: Visibility;
+}
+
+export interface SettingsOutput {
+  name: string;
+  signal: string;
+  shape: number[];
+  scale: number;
+  /** Proven worst-case |circuit − float| over the calibrated input range (quantization only). */
+  errorBound: number;
+}
+
+export interface SettingsNode {
+  index: number;
+  name: string;
+  op: string;
+  outputShapes: number[][];
+  scale: number | null;
+  bits: number | null;
+  constraints: number;
+}
+
+/** Options that decide a build; everything else in Settings is derived from them and the model. */
+export interface CompileOptions {
+  inputScale?: number;
+  paramScale?: number;
+  inputVisibility?: Visibility;
+  /** JSON file of calibration samples (same formats as --input, or an array of them). */
+  calibration?: string;
+  /** Explicit real range for every input, overriding calibration. */
+  inputRange?: [number, number];
+}
+
+export const DEFAULTS = {
+  inputScale: 7,
+  paramScale: 7,
+  inputVisibility: "private" as Visibility,
+  inputRange: [-1, 1] as [number, number],
+};

@@ -1,0 +1,107 @@
+import { evaluatePlan } from "../3-quantize/evaluate.js";
+import { dequantize } from "../3-quantize/quantize-value.js";
+import { tensorSignal } from "../4-emit/names.js";
+import { bug } from "../errors.js";
+import type { Build, CircuitRunner } from "./build.js";
+import { quantizeSample, type Sample } from "./inputs.js";
+
+export interface WitnessResult {
+  witness: bigint[];
+  /** Integer outputs of the circuit, per graph output. */
+  intOutputs: bigint[][];
+  /** Dequantized outputs, per graph output. */
+  outputs: number[][];
+  /** Circuit input object given to the witness calculator. */
+  circuitInput: Record<string, string[]>;
+}
+
+/** A field element as a signed integer (values above p/2 are negative). */
+export function toSigned(v: bigint, p: bigint): bigint {
+  return v > p / 2n ? v - p : v;
+}
+
+/**
+ * Compute the witness for one sample and check it against the integer reference evaluator: every
+ * signal the optimizer kept for a tensor, and every output, must equal the reference bit for bit.
+ */
+export async function computeWitness(
+  build: Build,
+  runner: CircuitRunner,
+  sample: Sample,
+): Promise<WitnessResult> {
+  const { settings, plan } = build;
+  const ints = quantizeSample(sample, settings.inputs);
+  const reference = evaluatePlan(plan, ints);
+  const circuitInput = Object.fromEntries(
+    settings.inputs.map((inp, i) => [inp.signal, (ints[i] ?? []).map(String)]),
+  );
+  const witness = await runner.wc.calculate(circuitInput);
+  const p = runner.wc.prime;
+  const at = (name: string) => {
+    const idx = runner.symbols.get(name);
+    return idx === undefined ? undefined : toSigned(witness[idx] as bigint, p);
+  };
+  reference.forEach((vals, id) => {
+    vals?.forEach((v, i) => {
+      const w = at(`main.${tensorSignal(id)}[${i}]`);
+      if (w !== undefined && w !== v)
+        bug(`witness differs from the integer reference at tensor ${id}[${i}]: ${w} vs ${v}`);
+    });
+  });
+  const intOutputs = settings.outputs.map((o, k) => {
+    const ref = reference[plan.outputs[k]?.tensor ?? -1] ?? bug("missing output");
+    return ref.map((v, i) => {
+      const w = at(`main.${o.signal}[${i}]`);
+      if (w === undefined) bug(`output signal main.${o.signal}[${i}] is missing from the symbol table`);
+      if (w !== v) bug(`circuit output ${o.name}[${i}] = ${w} differs from the integer reference ${v}`);
+      return w;
+    });
+  });
+  return {
+    witness,
+    intOutputs,
+    outputs: intOutputs.map((vals, k) => vals.map((v) => dequantize(v, settings.outputs[k]?.scale ?? 0))),
+    circuitInput,
+  };
+}
+
+export interface OutputReport {
+  name: string;
+  shape: number[];
+  scale: number;
+  circuit: number[];
+  float: number[];
+  maxAbsError: number;
+  errorBound: number;
+  argmax: { circuit: number; float: number };
+}
+
+export function argmax(v: ArrayLike<number>): number {
+  let best = 0;
+  for (let i = 1; i < v.length; i++) if ((v[i] as number) > (v[best] as number)) best = i;
+  return best;
+}
+
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs((a[i] as number) - (b[i] as number)));
+  return m;
+}
+
+/** Circuit vs float outputs, per graph output. */
+export function compareOutputs(build: Build, circuit: number[][], float: Float64Array[]): OutputReport[] {
+  return build.settings.outputs.map((o, k) => {
+    const c = circuit[k] ?? [];
+    const f = Array.from(float[k] ?? []);
+    return {
+      name: o.name,
+      shape: o.shape,
+      scale: o.scale,
+      circuit: c,
+      float: f,
+      maxAbsError: maxAbsDiff(c, f),
+      errorBound: o.errorBound,
+      argmax: { circuit: argmax(c), float: argmax(f) },
+    };
+  });
+}
