@@ -1,0 +1,348 @@
+#!/usr/bin/env node
+import { Command, InvalidArgumentError, Option } from "commander";
+import { releaseCurves } from "../6-prove/curve.js";
+import { ZkmlError } from "../errors.js";
+import { OPS } from "../ops/registry.js";
+import { accuracy } from "../steps/accuracy.js";
+import { compile } from "../steps/compile.js";
+import { inspect } from "../steps/inspect.js";
+import { prove, witness } from "../steps/prove.js";
+import { defaultBuildDir, run } from "../steps/run.js";
+import type { CompileOptions } from "../steps/settings.js";
+import { DEV_SETUP_WARNING, setup } from "../steps/setup.js";
+import { exportVerifier, verify } from "../steps/verify.js";
+import { VERSION } from "../version.js";
+import { num, seconds, shapes, table } from "./format.js";
+
+/** What a command hands back: a JSON object for --json, and lines for humans. */
+interface Outcome {
+  json: Record<string, unknown>;
+  text: string[];
+  exitCode?: number;
+}
+
+interface Common {
+  json?: boolean;
+  verbose?: boolean;
+}
+
+const int = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError("expected an integer");
+  return n;
+};
+const range = (v: string): [number, number] => {
+  const parts = v.split(",").map(Number);
+  if (parts.length !== 2 || parts.some((x) => !Number.isFinite(x)))
+    throw new InvalidArgumentError("expected LO,HI");
+  return parts as [number, number];
+};
+
+function compileOptions(cmd: Command): Command {
+  return cmd
+    .option("--calibration <file>", "JSON samples whose min/max per input set the calibrated range")
+    .option("--input-range <lo,hi>", "calibrated real range of every input (overrides --calibration)", range)
+    .option("--input-scale <n>", "fixed-point scale 2^n of inputs and activations (default 7)", int)
+    .option("--param-scale <n>", "fixed-point scale 2^n of weights (default 7)", int)
+    .addOption(
+      new Option("--input-visibility <v>", "input visibility (default private)").choices([
+        "public",
+        "private",
+      ]),
+    );
+}
+
+function toCompileOptions(o: Record<string, unknown>): CompileOptions {
+  return {
+    calibration: o.calibration as string | undefined,
+    inputRange: o.inputRange as [number, number] | undefined,
+    inputScale: o.inputScale as number | undefined,
+    paramScale: o.paramScale as number | undefined,
+    inputVisibility: o.inputVisibility as CompileOptions["inputVisibility"],
+  };
+}
+
+const logger = (o: Common) =>
+  o.verbose && !o.json ? (s: string) => process.stderr.write(`  ${s}\n`) : undefined;
+
+async function main(argv: string[]): Promise<number> {
+  let outcome: Outcome | undefined;
+  let common: Common = {};
+  const act =
+    <A extends unknown[]>(f: (...a: A) => Promise<Outcome>) =>
+    async (...a: A) => {
+      const cmd = a[a.length - 1] as Command;
+      common = cmd.optsWithGlobals() as Common;
+      outcome = await f(...a);
+    };
+
+  const program = new Command("zkmlc")
+    .description("Compile ONNX models to Circom circuits and prove their inferences with Groth16")
+    .version(VERSION)
+    .option("--json", "print one machine-readable JSON result object")
+    .option("-v, --verbose", "log each step's progress to stderr")
+    .showHelpAfterError();
+
+  program
+    .command("ops")
+    .description("list the supported ONNX operators")
+    .action(
+      act(async () => ({
+        json: { ops: [...OPS.values()].map((o) => ({ op: o.opType, notes: o.summary })) },
+        text: [
+          table(
+            ["op", "notes"],
+            [...OPS.values()].map((o) => [o.opType, o.summary]),
+          ),
+        ],
+      })),
+    );
+
+  compileOptions(
+    program
+      .command("inspect <model>")
+      .description("per-node shapes, scales, bit bounds and estimated constraints"),
+  ).action(
+    act(async (model: string, o: Record<string, unknown>) => {
+      const r = await inspect(model, toCompileOptions(o));
+      const rows = [
+        ...r.inputs.map((i) => [
+          "in",
+          i.name,
+          "(input)",
+          "",
+          `[${i.shape.join(",")}]`,
+          i.scale,
+          i.bits,
+          i.constraints,
+        ]),
+        ...r.nodes.map((n) => [
+          n.index,
+          n.name,
+          n.op,
+          shapes(n.inputShapes),
+          shapes(n.outputShapes),
+          n.scale ?? "-",
+          n.bits ?? "-",
+          n.constraints,
+        ]),
+      ];
+      return {
+        json: r as unknown as Record<string, unknown>,
+        text: [
+          table(["#", "name", "op", "inputs", "outputs", "scale", "bits", "constraints"], rows),
+          "",
+          `${r.totals.nodes} nodes, ~${r.totals.constraints} constraints (Groth16, --O2), widest value ${r.totals.maxBits} bits`,
+        ],
+      };
+    }),
+  );
+
+  compileOptions(program.command("compile <model>").description("quantize the model and compile its circuit"))
+    .option("-o, --out <dir>", "build directory (default build/<model name>)")
+    .action(
+      act(async (model: string, o: Record<string, unknown>) => {
+        const dir = (o.out as string | undefined) ?? defaultBuildDir(model);
+        const { settings } = await compile(model, dir, toCompileOptions(o), logger(common));
+        return {
+          json: {
+            buildDir: dir,
+            constraints: settings.circuit.constraints,
+            publicSignals: settings.circuit.publicSignals,
+            settings,
+          },
+          text: [
+            `compiled ${model} -> ${dir}`,
+            `constraints: ${settings.circuit.constraints} (public signals: ${settings.circuit.publicSignals})`,
+            `input: ${settings.inputs.map((i) => `${i.name} ${i.visibility}, scale 2^${i.scale}, range [${i.range}]`).join("; ")}`,
+          ],
+        };
+      }),
+    );
+
+  program
+    .command("setup <build>")
+    .description("Groth16 proving and verification keys")
+    .option("--ptau <file>", "a prepared powers-of-tau ceremony file (default: a local development one)")
+    .action(
+      act(async (dir: string, o: { ptau?: string }) => {
+        const r = await setup(dir, { ptau: o.ptau, log: logger(common) });
+        return {
+          json: { ...r, warning: r.developmentOnly ? DEV_SETUP_WARNING : undefined },
+          text: [
+            `keys written to ${dir} (powers of tau 2^${r.power}${r.developmentOnly ? `, local${r.ptauCached ? ", cached" : ""}` : ""})`,
+            ...(r.developmentOnly ? [`WARNING: ${DEV_SETUP_WARNING}`] : []),
+          ],
+        };
+      }),
+    );
+
+  const outputLines = (out: Awaited<ReturnType<typeof witness>>["output"]) => [
+    ...out.outputs.map(
+      (o) =>
+        `${o.name}: circuit [${o.circuit.map(num).join(", ")}]\n${" ".repeat(o.name.length)}  float   [${o.float.map(num).join(", ")}]`,
+    ),
+    `predicted class: ${out.predicted}; max |circuit - float| = ${num(out.maxAbsError)} (proven bound ${num(out.outputs[0]?.errorBound ?? 0)})`,
+  ];
+
+  program
+    .command("witness <build>")
+    .description("compute the witness and output.json without proving")
+    .requiredOption("-i, --input <file>", "input JSON")
+    .action(
+      act(async (dir: string, o: { input: string }) => {
+        const r = await witness(dir, o.input);
+        return { json: { output: r.output }, text: outputLines(r.output) };
+      }),
+    );
+
+  program
+    .command("prove <build>")
+    .description("witness, proof.json, public.json and output.json")
+    .requiredOption("-i, --input <file>", "input JSON")
+    .action(
+      act(async (dir: string, o: { input: string }) => {
+        const r = await prove(dir, o.input, logger(common));
+        return {
+          json: r as unknown as Record<string, unknown>,
+          text: [
+            ...outputLines(r.output),
+            `witness ${seconds(r.timings.witness)}, prove ${seconds(r.timings.prove)}`,
+          ],
+        };
+      }),
+    );
+
+  program
+    .command("verify <build>")
+    .description("verify proof.json against public.json: exit 0 and 'valid', or exit 1")
+    .action(
+      act(async (dir: string) => {
+        const r = await verify(dir);
+        return {
+          json: r as unknown as Record<string, unknown>,
+          text: [r.valid ? "valid" : `invalid: ${r.reason}`],
+          exitCode: r.valid ? 0 : 1,
+        };
+      }),
+    );
+
+  program
+    .command("export-verifier <build>")
+    .description("write the Solidity Groth16 verifier")
+    .option("-o, --out <file>", "output file (default <build>/Verifier.sol)")
+    .action(
+      act(async (dir: string, o: { out?: string }) => {
+        const r = await exportVerifier(dir, o.out);
+        return {
+          json: r as unknown as Record<string, unknown>,
+          text: [`wrote ${r.path} (${r.bytes} bytes)`],
+        };
+      }),
+    );
+
+  program
+    .command("accuracy <build>")
+    .description("circuit vs onnxruntime over a data set: argmax agreement, max and mean absolute error")
+    .requiredOption("-d, --data <file>", "JSON array of input objects")
+    .action(
+      act(async (dir: string, o: { data: string }) => {
+        const tty = process.stderr.isTTY && !common.json;
+        const r = await accuracy(
+          dir,
+          o.data,
+          tty ? (d, t) => process.stderr.write(`\r  ${d}/${t}`) : undefined,
+        );
+        if (tty) process.stderr.write("\n");
+        return {
+          json: r as unknown as Record<string, unknown>,
+          text: [
+            `samples: ${r.samples}${r.outOfRange ? ` (${r.outOfRange} outside the calibrated range, skipped)` : ""}`,
+            `argmax agreement: ${(r.argmaxAgreement * 100).toFixed(2)}% (${r.agreeing}/${r.samples - r.outOfRange})`,
+            `max |circuit - float|: ${num(r.maxAbsError)}, mean: ${num(r.meanAbsError)} (proven bound ${num(r.errorBound)})`,
+          ],
+        };
+      }),
+    );
+
+  compileOptions(
+    program
+      .command("run <model>")
+      .description("compile, setup, prove, verify and export the verifier in one go"),
+  )
+    .requiredOption(
+      "-i, --input <file>",
+      "input JSON (also the calibration data unless --calibration or --input-range)",
+    )
+    .option("-o, --out <dir>", "build directory (default build/<model name>)")
+    .option("--ptau <file>", "a prepared powers-of-tau ceremony file")
+    .action(
+      act(async (model: string, o: Record<string, unknown>) => {
+        const r = await run(model, {
+          ...toCompileOptions(o),
+          input: o.input as string,
+          outDir: o.out as string | undefined,
+          ptau: o.ptau as string | undefined,
+          log: logger(common),
+        });
+        const t = r.timings;
+        return {
+          json: {
+            buildDir: r.buildDir,
+            constraints: r.compile.settings.circuit.constraints,
+            valid: r.verify.valid,
+            predicted: r.prove.output.predicted,
+            maxAbsError: r.prove.output.maxAbsError,
+            output: r.prove.output,
+            timings: t,
+            developmentSetup: r.setup.developmentOnly,
+          },
+          text: [
+            `build: ${r.buildDir}`,
+            `constraints: ${r.compile.settings.circuit.constraints} (input ${r.compile.settings.visibility.input})`,
+            ...outputLines(r.prove.output),
+            `proof: ${r.verify.valid ? "valid" : `INVALID (${r.verify.reason})`}; verifier: ${r.verifier}`,
+            "",
+            table(
+              ["step", "time"],
+              [
+                ["compile", seconds(t.compile)],
+                ["setup", seconds(t.setup)],
+                ["witness", seconds(t.witness)],
+                ["prove", seconds(t.prove)],
+                ["verify", seconds(t.verify)],
+                ["export-verifier", seconds(t.exportVerifier)],
+              ],
+            ),
+            ...(r.setup.developmentOnly ? ["", `WARNING: ${DEV_SETUP_WARNING}`] : []),
+          ],
+          exitCode: r.verify.valid ? 0 : 1,
+        };
+      }),
+    );
+
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    const err =
+      e instanceof ZkmlError
+        ? e
+        : new ZkmlError("bug", (e as Error)?.stack ?? String(e), {
+            hint: "this is a zkmlc bug; please report it",
+          });
+    if (common.json) process.stdout.write(`${JSON.stringify({ ok: false, error: err.toJSON() })}\n`);
+    else process.stderr.write(`${err.format()}\n`);
+    return err.code === "bug" ? 2 : 1;
+  }
+  if (!outcome) return 0;
+  if (common.json)
+    process.stdout.write(
+      `${JSON.stringify({ ok: (outcome.exitCode ?? 0) === 0, ...outcome.json }, (_k, v) => (typeof v === "bigint" ? v.toString() : v))}\n`,
+    );
+  else process.stdout.write(`${outcome.text.join("\n")}\n`);
+  return outcome.exitCode ?? 0;
+}
+
+const code = await main(process.argv);
+await releaseCurves();
+process.exit(code);
