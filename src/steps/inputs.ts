@@ -117,7 +117,10 @@ export function parseDataset(obj: unknown, inputs: InputSpec[], where: string): 
  * Quantize a sample to the circuit's integers, refusing values outside the calibrated range before any
  * witness is computed (outside it, the bound analysis that proves no wrap-around does not hold).
  */
-export function quantizeSample(sample: Sample, inputs: SettingsInput[]): bigint[][] {
+export function quantizeSample(
+  sample: Sample,
+  inputs: Pick<SettingsInput, "name" | "scale" | "range" | "intRange">[],
+): bigint[][] {
   return inputs.map((inp, i) => {
     const lo = BigInt(inp.intRange[0]);
     const hi = BigInt(inp.intRange[1]);

@@ -1,0 +1,23 @@
+pragma circom 2.1.0;
+
+// zkmlc circuit library: one include for generated model circuits.
+//   include "zkmlc/zkmlc.circom";
+// (the generated main sits at the top of the build directory; compileCircom passes -l lib and
+// copyCircuitLibrary puts this folder in lib/zkmlc/ and circomlib's circuits/ in lib/circomlib/).
+//
+// Templates (see each file's header for the exact statement, range assumption and proof):
+//                         proves                                          --O2             --O1
+//   RangeCheck(n)         in ∈ [0, 2^n)                                   n                n + 1
+//   RangeCheckSigned(N)   in ∈ [-2^(N-1), 2^(N-1))                        N                N + 2
+//   RescaleRelu(N, k)     out = max(0, roundShift(in, k)); k = 0: ReLU    N + 1            N + 3
+//   Rescale(N, k), k >= 1 out = roundShift(in, k)                         N + 1 (k = 1)    N + 4 (k = 1)
+//                                                                         N + 2 (k >= 2)   N + 6 (k >= 2)
+// Inputs are `in`, outputs `out`. `in` may be any linear combination of other signals with constant
+// coefficients (a layer's W·x + b): the --O2 counts stay exact (test/circuits/library.test.ts); the --O1
+// counts are for `in` being a plain signal. All widths N, n must come from the bound analysis
+// (src/3-quantize/rounding.ts: bitsSigned, bitsUnsigned); parameters are checked with compile-time asserts.
+// roundShift rounds half away from zero (src/3-quantize/rounding.ts is the specification).
+
+include "range_check.circom";
+include "rescale_relu.circom";
+include "rescale.circom";

@@ -1,0 +1,151 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { expect } from "vitest";
+import {
+  type AttrValue,
+  buildModel,
+  DataType,
+  node,
+  tensorProto,
+  valueInfo,
+} from "../../src/1-decode/onnx-builder.js";
+import { evaluatePlan } from "../../src/3-quantize/evaluate.js";
+import type { Plan } from "../../src/3-quantize/ir.js";
+import { dequantize } from "../../src/3-quantize/quantize-value.js";
+import { checkWitness } from "../../src/5-compile/r1cs.js";
+import { loadBuild, loadRunner } from "../../src/steps/build.js";
+import { compile, estimateConstraints, planModel } from "../../src/steps/compile.js";
+import { quantizeSample, type Sample } from "../../src/steps/inputs.js";
+import { loadFloatModel } from "../../src/steps/onnxruntime.js";
+import type { CompileOptions } from "../../src/steps/settings.js";
+import { computeWitness } from "../../src/steps/witness.js";
+
+/** A seeded PRNG (mulberry32) so test data is reproducible. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function uniform(r: () => number, n: number, lo = -1, hi = 1): Float64Array {
+  return Float64Array.from({ length: n }, () => lo + (hi - lo) * r());
+}
+
+export function writeTempModel(bytes: Uint8Array, name = "model.onnx"): string {
+  const dir = mkdtempSync(join(tmpdir(), "zkmlc-op-"));
+  const path = join(dir, name);
+  writeFileSync(path, bytes);
+  return path;
+}
+
+/** A model of one node: inputs are float32 graph inputs, `weights` become raw-data initializers. */
+export function singleOp(opts: {
+  op: string;
+  inputs: [string, number[]][];
+  weights?: [string, number[], ArrayLike<number>][];
+  nodeInputs?: string[];
+  attrs?: Record<string, AttrValue>;
+  output: number[];
+  opset?: number;
+}): Uint8Array {
+  return buildModel({
+    nodes: [
+      node(
+        opts.op,
+        opts.nodeInputs ?? [...opts.inputs.map((i) => i[0]), ...(opts.weights ?? []).map((w) => w[0])],
+        ["y"],
+        opts.attrs ?? {},
+        "n0",
+      ),
+    ],
+    initializers: (opts.weights ?? []).map(([name, dims, v]) => tensorProto(name, dims, v)),
+    inputs: opts.inputs.map(([name, dims]) => valueInfo(name, DataType.FLOAT, dims)),
+    outputs: [valueInfo("y", DataType.FLOAT, opts.output)],
+    opset: opts.opset ?? 13,
+  });
+}
+
+export interface OpCheck {
+  plan: Plan;
+  maxError: number;
+  errorBound: number;
+}
+
+/**
+ * The per-op contract: the integer reference, dequantized, matches onnxruntime's float output within the
+ * proven error bound, and every intermediate value stays inside its proven bounds.
+ */
+export async function checkAgainstFloat(
+  bytes: Uint8Array,
+  samples: Sample[],
+  opts: CompileOptions = { inputRange: [-1, 1] },
+): Promise<OpCheck> {
+  const path = writeTempModel(bytes);
+  const { plan, graph } = await planModel(path, opts);
+  const float = await loadFloatModel(path, graph.inputs, graph.outputs);
+  const inputs = plan.inputs.map((p) => {
+    const t = plan.tensors[p.out];
+    if (!t) throw new Error("no input tensor");
+    return {
+      name: t.onnxName,
+      scale: t.scale,
+      range: [0, 0] as [number, number],
+      intRange: [t.lo[0]?.toString() ?? "0", t.hi[0]?.toString() ?? "0"] as [string, string],
+    };
+  });
+  let maxError = 0;
+  let errorBound = 0;
+  for (const s of samples) {
+    const ints = quantizeSample(s, inputs);
+    const vals = evaluatePlan(plan, ints);
+    vals.forEach((v, id) => {
+      const t = plan.tensors[id];
+      v?.forEach((x, i) => {
+        expect(
+          x >= (t?.lo[i] as bigint) && x <= (t?.hi[i] as bigint),
+          `tensor ${id}[${i}] = ${x} within its bounds`,
+        ).toBe(true);
+      });
+    });
+    const ref = await float.run(s);
+    plan.outputs.forEach((o, k) => {
+      const t = plan.tensors[o.tensor];
+      const got = (vals[o.tensor] ?? []).map((x) => dequantize(x, t?.scale ?? 0));
+      const want = ref[k] ?? new Float64Array();
+      expect(got.length).toBe(want.length);
+      got.forEach((g, i) => {
+        const bound = (t?.err[i] as number) + 1e-5 * Math.max(1, Math.abs(want[i] as number)); // + float32 rounding in onnxruntime
+        const e = Math.abs(g - (want[i] as number));
+        expect(e, `output ${o.onnxName}[${i}]: circuit ${g} vs float ${want[i]}`).toBeLessThanOrEqual(bound);
+        maxError = Math.max(maxError, e);
+        errorBound = Math.max(errorBound, t?.err[i] as number);
+      });
+    });
+  }
+  return { plan, maxError, errorBound };
+}
+
+/** Compile for real with circom, and check witness == reference, r1cs satisfied, count == estimate. */
+export async function checkCircuit(
+  bytes: Uint8Array,
+  samples: Sample[],
+  opts: CompileOptions = { inputRange: [-1, 1] },
+): Promise<{ constraints: number }> {
+  const path = writeTempModel(bytes);
+  const dir = join(path, "..", "build");
+  const { settings, plan } = await compile(path, dir, opts);
+  expect(settings.circuit.constraints).toBe(estimateConstraints(plan));
+  const build = await loadBuild(dir);
+  const runner = await loadRunner(build);
+  for (const s of samples) {
+    const w = await computeWitness(build, runner, s); // throws if the witness differs from the reference
+    expect((await checkWitness(join(dir, "circuit.r1cs"), w.witness)).ok).toBe(true);
+  }
+  return { constraints: settings.circuit.constraints };
+}
