@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { decodeModel } from "../1-decode/decode.js";
+import { buildModel, DataType, node, valueInfo } from "../1-decode/onnx-builder.js";
+import type { ZkmlError } from "../errors.js";
+import { rewrite } from "./rewrite.js";
+
+const io = {
+  inputs: [valueInfo("x", DataType.FLOAT, [1, 4])],
+  outputs: [valueInfo("z", DataType.FLOAT, [1, 4])],
+};
+
+describe("rewrite", () => {
+  it("lists every unsupported node at once, with index, name and op", () => {
+    const g = decodeModel(
+      buildModel({
+        ...io,
+        nodes: [
+          node("LSTM", ["x"], ["a"], {}, "lstm_1"),
+          node("Relu", ["a"], ["b"], {}, "r"),
+          node("Sin", ["b"], ["z"], {}, "sin"),
+        ],
+      }),
+    );
+    let err: ZkmlError | undefined;
+    try {
+      rewrite(g);
+    } catch (e) {
+      err = e as ZkmlError;
+    }
+    expect(err?.code).toBe("unsupported-op");
+    expect(err?.message).toContain('#0 "lstm_1" (LSTM)');
+    expect(err?.message).toContain('#2 "sin" (Sin)');
+    expect(err?.message).not.toContain("Relu");
+    expect(err?.node).toEqual({ index: 0, name: "lstm_1", opType: "LSTM" });
+    expect(err?.format()).toMatch(/^error\[unsupported-op\]: node #0 "lstm_1" \(LSTM\): 2 node\(s\)/);
+    expect(err?.hint).toContain("Gemm");
+  });
+
+  it("rejects ops from other domains and graphs that are not topologically sorted", () => {
+    const custom = decodeModel(
+      buildModel({
+        ...io,
+        nodes: [node("Relu", ["x"], ["z"], {}, "r", "com.microsoft")],
+        extraOpsets: { "com.microsoft": 1 },
+      }),
+    );
+    expect(() => rewrite(custom)).toThrow(/com\.microsoft\.Relu/);
+    const unsorted = decodeModel(
+      buildModel({
+        ...io,
+        nodes: [node("Relu", ["a"], ["z"], {}, "r2"), node("Relu", ["x"], ["a"], {}, "r1")],
+      }),
+    );
+    expect(() => rewrite(unsorted)).toThrow(
+      expect.objectContaining({ code: "bad-onnx", node: expect.objectContaining({ name: "r2" }) }),
+    );
+  });
+});
