@@ -28,6 +28,8 @@ export async function readJsonInput(path: string, what: string): Promise<unknown
 function flatten(v: unknown, where: string, out: number[] = []): number[] {
   if (Array.isArray(v)) {
     for (const x of v) flatten(x, where, out);
+  } else if (typeof v === "boolean") {
+    out.push(v ? 1 : 0);
   } else if (typeof v === "number") {
     if (!Number.isFinite(v)) fail("non-finite", `${where} contains ${v}`);
     out.push(v);

@@ -8,6 +8,29 @@ export interface FloatModel {
   run(sample: Sample): Promise<Float64Array[]>;
 }
 
+function ortTensor(inp: ValueInfo, data: Float64Array): ort.Tensor {
+  switch (inp.dtype) {
+    case "float64":
+      return new ort.Tensor("float64", data, inp.shape);
+    case "bool":
+      return new ort.Tensor(
+        "bool",
+        Uint8Array.from(data, (v) => (v ? 1 : 0)),
+        inp.shape,
+      );
+    case "int64":
+      return new ort.Tensor(
+        "int64",
+        BigInt64Array.from(data, (v) => BigInt(Math.round(v))),
+        inp.shape,
+      );
+    case "int32":
+      return new ort.Tensor("int32", Int32Array.from(data), inp.shape);
+    default:
+      return new ort.Tensor("float32", Float32Array.from(data), inp.shape);
+  }
+}
+
 export async function loadFloatModel(
   modelPath: string,
   inputs: ValueInfo[],
@@ -27,16 +50,13 @@ export async function loadFloatModel(
       const feeds: Record<string, ort.Tensor> = {};
       inputs.forEach((inp, i) => {
         const data = sample[i] ?? new Float64Array(0);
-        feeds[inp.name] =
-          inp.dtype === "float64"
-            ? new ort.Tensor("float64", data, inp.shape)
-            : new ort.Tensor("float32", Float32Array.from(data), inp.shape);
+        feeds[inp.name] = ortTensor(inp, data);
       });
       const res = await session.run(feeds);
       return outputs.map((o) => {
         const t = res[o.name];
         if (!t) fail("bug", `onnxruntime returned no output "${o.name}"`);
-        return Float64Array.from(t.data as ArrayLike<number>);
+        return Float64Array.from(t.data as ArrayLike<number | bigint>, Number);
       });
     },
   };
