@@ -23,6 +23,7 @@ import * as snarkjs from "snarkjs";
 import { fail } from "../errors.js";
 import { openBinFile } from "./binfile.js";
 import "./curve.js";
+import { MAX_FAST_POWER, writeFastPtau } from "./ptau_fast.js";
 import { captureSnarkjsLog } from "./snark_logger.js";
 
 /** bn128 supports FFT domains up to 2^28. */
@@ -196,8 +197,7 @@ export interface EnsurePtauOptions {
 
 /**
  * A prepared (phase-2-ready) local ptau of at least `power`: a cached file (exactly that power, or the
- * smallest larger one), or a new one made with snarkjs (new accumulator, one contribution with
- * 64 bytes of CSPRNG entropy, preparePhase2) and cached.
+ * smallest larger one), or a new one made by `generateLocalPtau` and cached.
  */
 export async function ensureLocalPtau(
   power: number,
@@ -253,8 +253,47 @@ export async function ensureLocalPtau(
   }
 }
 
-/** Make a prepared single-party ptau of `power` at `finalPath` (atomically: temp files, then rename). */
+/**
+ * Make a prepared single-party ptau of `power` at `finalPath` (atomically: a temporary file, then
+ * rename): written directly from fresh CSPRNG secrets τ, α, β (see ptau_fast.ts; seconds instead of
+ * minutes), or for a power above MAX_FAST_POWER with the snarkjs chain.
+ */
 export async function generateLocalPtau(
+  power: number,
+  finalPath: string,
+  log: (s: string) => void,
+): Promise<void> {
+  if (power > MAX_FAST_POWER) return generateLocalPtauSnarkjs(power, finalPath, log);
+  const tmp = `${finalPath}.${randomBytes(6).toString("hex")}.fast.tmp`;
+  try {
+    log(`making a local (single-party, development only) powers of tau 2^${power}`);
+    const t = Date.now();
+    await writeFastPtau(power, tmp, { log });
+    await checkGenerated(tmp, power);
+    await rename(tmp, finalPath);
+    log(`ptau 2^${power}: written in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  } catch (e) {
+    if (e instanceof Error && e.name === "ZkmlError") throw e;
+    fail("setup-failed", `could not make a local powers of tau 2^${power}: ${(e as Error).message}`, {
+      cause: e,
+    });
+  } finally {
+    if (existsSync(tmp)) await rm(tmp, { force: true });
+  }
+}
+
+async function checkGenerated(path: string, power: number): Promise<void> {
+  const info = await inspectPtau(path);
+  if (!info.prepared || info.power !== power) {
+    fail("setup-failed", `the generated ptau is not a prepared 2^${power} file`);
+  }
+}
+
+/**
+ * The same with snarkjs alone (new accumulator, one contribution with 64 bytes of CSPRNG entropy,
+ * preparePhase2): minutes from 2^12 on. Kept as the reference the direct writer is checked against.
+ */
+export async function generateLocalPtauSnarkjs(
   power: number,
   finalPath: string,
   log: (s: string) => void,
@@ -284,10 +323,7 @@ export async function generateLocalPtau(
     await snarkjs.powersOfTau.preparePhase2(fContrib, fPrepared, logger);
     check("prepare phase 2");
     log(`ptau 2^${power}: phase-2 preparation in ${((Date.now() - t) / 1000).toFixed(1)} s`);
-    const info = await inspectPtau(fPrepared);
-    if (!info.prepared || info.power !== power) {
-      fail("setup-failed", `the generated ptau is not a prepared 2^${power} file`);
-    }
+    await checkGenerated(fPrepared, power);
     await rename(fPrepared, finalPath);
   } catch (e) {
     if (e instanceof Error && e.name === "ZkmlError") throw e;

@@ -42,8 +42,8 @@ function compileOptions(cmd: Command): Command {
   return cmd
     .option("--calibration <file>", "JSON samples whose min/max per input set the calibrated range")
     .option("--input-range <lo,hi>", "calibrated real range of every input (overrides --calibration)", range)
-    .option("--input-scale <n>", "fixed-point scale 2^n of inputs and activations (default 7)", int)
-    .option("--param-scale <n>", "fixed-point scale 2^n of weights (default 7)", int)
+    .option("--input-scale <n>", "fixed-point scale 2^n of inputs and activations (default 8)", int)
+    .option("--param-scale <n>", "fixed-point scale 2^n of weights (default 12)", int)
     .addOption(
       new Option("--input-visibility <v>", "input visibility (default private)").choices([
         "public",

@@ -1,4 +1,3 @@
-import { bitsSigned } from "../3-quantize/rounding.js";
 import { estimateConstraints, nodeRows, planModel } from "./compile.js";
 import type { CompileOptions } from "./settings.js";
 
@@ -41,7 +40,7 @@ export async function inspect(modelPath: string, opts: CompileOptions = {}): Pro
       shape: t?.shape ?? [],
       scale: t?.scale ?? 0,
       range: cal.ranges[name] as [number, number],
-      bits: bitsSigned(t?.lo[0] ?? 0n, t?.hi[0] ?? 0n),
+      bits: p.bits,
       visibility: p.visibility,
       constraints: p.visibility === "private" ? p.bits * n : 0,
     };

@@ -38,7 +38,8 @@ describe("tiny example end to end", () => {
     const out = result.prove.output.outputs[0];
     expect(out?.maxAbsError).toBeLessThanOrEqual(out?.errorBound ?? 0);
     expect(result.verify.outputs[0]?.values).toEqual(out?.circuit);
-    expect(result.compile.settings.circuit.constraints).toBe(93); // 4 inputs × 9 bits + 3 × RescaleRelu(18, 7)
+    // 4 inputs × 10 bits ([-1, 1] at 2^8) + 3 × RescaleRelu(24, 12): 24 + 1 each.
+    expect(result.compile.settings.circuit.constraints).toBe(115);
   });
 
   it("rejects a tampered proof, a changed output, and a public signal ≥ p", async () => {

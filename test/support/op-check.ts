@@ -21,6 +21,9 @@ import { loadFloatModel } from "../../src/steps/onnxruntime.js";
 import type { CompileOptions } from "../../src/steps/settings.js";
 import { computeWitness } from "../../src/steps/witness.js";
 
+/** Op tests pin their scales (2^7 inputs, 2^7 weights) so their expected counts do not follow the defaults. */
+export const FIXED: CompileOptions = { inputRange: [-1, 1], inputScale: 7, paramScale: 7 };
+
 /** A seeded PRNG (mulberry32) so test data is reproducible. */
 export function rng(seed: number): () => number {
   let a = seed >>> 0;
@@ -84,7 +87,7 @@ export interface OpCheck {
 export async function checkAgainstFloat(
   bytes: Uint8Array,
   samples: Sample[],
-  opts: CompileOptions = { inputRange: [-1, 1] },
+  opts: CompileOptions = FIXED,
 ): Promise<OpCheck> {
   const path = writeTempModel(bytes);
   const { plan, graph } = await planModel(path, opts);
@@ -135,7 +138,7 @@ export async function checkAgainstFloat(
 export async function checkCircuit(
   bytes: Uint8Array,
   samples: Sample[],
-  opts: CompileOptions = { inputRange: [-1, 1] },
+  opts: CompileOptions = FIXED,
 ): Promise<{ constraints: number }> {
   const path = writeTempModel(bytes);
   const dir = join(path, "..", "build");
