@@ -4,6 +4,7 @@ import { join } from "node:path";
 import * as snarkjs from "snarkjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CompiledSource, compileSampleCircuit } from "../5-compile/testing.js";
+import { ZkmlError } from "../errors.js";
 import { openBinFile } from "./binfile.js";
 import { liveCurveCount, releaseCurves } from "./curve.js";
 import { groth16Prove } from "./groth16_prove.js";
@@ -196,6 +197,12 @@ describe("proving with a directly written powers of tau", () => {
     expect(await inspectPtau(ptau)).toEqual({ power: 8, ceremonyPower: 8, prepared: true });
     expect(await readdir(sub)).toEqual(["local_pot8_final.ptau"]);
     expect(log.join("\n")).toMatch(/ptau 2\^8: written in/);
+  });
+
+  it("generateLocalPtau reports a failure as setup-failed", async () => {
+    const err = await generateLocalPtau(4, join(dir, "missing", "x.ptau"), () => {}).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ZkmlError);
+    expect((err as ZkmlError).code).toBe("setup-failed");
   });
 
   const input = {

@@ -203,19 +203,25 @@ async function callBytes(w: Worker, msg: Record<string, unknown>): Promise<Uint8
   return new Uint8Array(r.bytes);
 }
 
-/** Run `jobs` on the workers, each worker taking the next job when it is free. */
+/** Run `jobs` on the workers, each worker taking the next job when it is free; stop at the first error. */
 async function runAll<J>(
   workers: Worker[],
   jobs: J[],
   run: (w: Worker, job: J) => Promise<void>,
 ): Promise<void> {
   let next = 0;
+  let failed = false;
   await Promise.all(
     workers.map(async (w) => {
-      for (;;) {
+      while (!failed) {
         const job = jobs[next++];
         if (job === undefined) return;
-        await run(w, job);
+        try {
+          await run(w, job);
+        } catch (e) {
+          failed = true;
+          throw e;
+        }
       }
     }),
   );

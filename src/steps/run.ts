@@ -1,4 +1,4 @@
-import { basename, join } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { type CompileResult, compile } from "./compile.js";
 import { type ProveResult, prove } from "./prove.js";
 import type { CompileOptions } from "./settings.js";
@@ -23,8 +23,11 @@ export interface RunResult {
   timings: Record<"compile" | "setup" | "witness" | "prove" | "verify" | "exportVerifier", number>;
 }
 
+/** build/<model name>; generic file names (model.onnx, network.onnx) take their folder's name. */
 export function defaultBuildDir(modelPath: string): string {
-  return join("build", basename(modelPath).replace(/\.onnx$/i, "") || "model");
+  const name = basename(modelPath).replace(/\.onnx$/i, "");
+  const generic = name === "" || /^(model|network)$/i.test(name);
+  return join("build", generic ? basename(dirname(resolve(modelPath))) : name);
 }
 
 /** compile → setup → prove → verify → export-verifier, with per-step timings. */
