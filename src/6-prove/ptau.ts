@@ -4,6 +4,9 @@
  * A ptau made here is NOT a trusted setup: this machine saw the secret τ (it is discarded, but nobody
  * else can check that). Production keys need a public ceremony's ptau (e.g. the Hermez/Perpetual
  * Powers of Tau files). Locally made files are cached as `<cacheDir>/local_pot<power>_final.ptau`.
+ * They are written directly from τ, α, β (ptau_fast.ts: byte-identical to what `prepare phase2` makes
+ * of the same powers; 2^12 in ~2 s where the snarkjs chain took ~100 s) and carry no contribution
+ * record, so `snarkjs powersoftau verify` rejects them; the setups never read that record.
  *
  * Groth16 setups need `nConstraints + nPublic + 1 <= 2^power`; a prepared ptau of a larger power
  * serves a smaller circuit too (snarkjs reads the Lagrange points of the circuit's own power from it),
@@ -12,7 +15,7 @@
  * Concurrency: several processes (parallel test workers) may ask for the same power at once. Files
  * are generated under unique temporary names in the cache directory and renamed into place, so a
  * reader never sees a partial file; an exclusive lock file (`open(..., "wx")`) makes the others wait
- * for the first instead of repeating minutes of work. A lock whose process is gone is broken.
+ * for the first instead of repeating the work. A lock whose process is gone is broken.
  */
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";

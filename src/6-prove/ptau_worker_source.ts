@@ -21,9 +21,9 @@
  *   {cmd:"init", code, g1, g2}                      g1/g2: the generators, affine LEM
  *   {cmd:"buildTable", group, w, kFrom, kTo}        -> {bytes}: table windows kFrom..kTo-1
  *   {cmd:"setTable", group, w, bytes}               the whole table (all K windows)
- *   {cmd:"geo", id, group, count, first, inc}       -> {id, bytes}: s_i = first · inc^i
- *   {cmd:"lag", id, group, count, w0, omega, tau, k, k2}
- *        -> {id, bytes}: s_i = ω_i · (k / (tau - ω_i) - k2) with ω_i = w0 · omega^i
+ *   {cmd:"geo", group, count, first, inc}           -> {bytes}: s_i = first · inc^i
+ *   {cmd:"lag", group, count, w0, omega, tau, k, k2}
+ *        -> {bytes}: s_i = ω_i · (k / (tau - ω_i) - k2) with ω_i = w0 · omega^i
  * Errors are answered as {error: message}.
  */
 export const PTAU_WORKER_SOURCE = `"use strict";
@@ -321,9 +321,9 @@ parentPort.on("message", async (msg) => {
       views();
       u32[0] = mark;
     }
-    parentPort.postMessage({ id: msg.id, bytes: bytes.buffer }, [bytes.buffer]);
+    parentPort.postMessage({ bytes: bytes.buffer }, [bytes.buffer]);
   } catch (e) {
-    parentPort.postMessage({ id: msg.id, error: String((e && e.stack) || e) });
+    parentPort.postMessage({ error: String((e && e.stack) || e) });
   }
 });
 `;

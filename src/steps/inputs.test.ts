@@ -59,7 +59,7 @@ describe("input files", () => {
     );
   });
 
-  it("rejects NaN/Infinity spellings and non-numbers", () => {
+  it("rejects NaN/Infinity spellings and non-numbers (booleans read as 0/1)", () => {
     expect(() =>
       parseOneSample(
         {
@@ -88,7 +88,7 @@ describe("input files", () => {
       parseOneSample(
         {
           input_data: [
-            [1, true, 3, 4],
+            [1, { v: 2 }, 3, 4],
             [5, 6, 7],
           ],
         },
