@@ -143,10 +143,8 @@ export class LowerCtx {
 
   /** Largest |real value| element j can take (bound plus error), for error propagation. */
   static magnitude(q: QTensor, j: number): number {
-    const lo = q.lo[j] as bigint;
-    const hi = q.hi[j] as bigint;
-    const m = lo < 0n ? (-lo > hi ? -lo : hi) : hi;
-    return Number(m) / 2 ** q.scale + (q.err[j] as number);
+    const m = Math.max(Math.abs(Number(q.lo[j])), Math.abs(Number(q.hi[j])));
+    return m / 2 ** q.scale + (q.err[j] as number);
   }
 
   // ---- prim builders ----
