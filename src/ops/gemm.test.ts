@@ -59,7 +59,7 @@ describe("Gemm", () => {
       ],
       output: [1, 2],
     });
-    await expect(checkAgainstFloat(two, [])).rejects.toThrow(/both signals/);
+    await expect(checkAgainstFloat(two, [])).rejects.toThrow(/both operands are signals/);
     const bad = singleOp({
       op: "Gemm",
       inputs: [["x", [1, 3]]],

@@ -1,6 +1,6 @@
 import type { LowerCtx, Value } from "../3-quantize/lower.js";
 import { broadcastIndex, broadcastShapes } from "./broadcast.js";
-import { index2d, matmulRows, scaled } from "./matmul-rows.js";
+import { constantOperand, index2d, matmulRows, scaled } from "./matmul-rows.js";
 import type { OpSpec } from "./op.js";
 
 /**
@@ -28,17 +28,7 @@ export const gemm: OpSpec = {
     const k = K as number;
     const n = N as number;
 
-    const aConst = ctx.required(0).kind === "const";
-    const bConst = ctx.required(1).kind === "const";
-    if (aConst === bConst) {
-      ctx.error(
-        "unsupported-op",
-        aConst
-          ? "A and B are both constants (constant folding of Gemm is not supported yet)"
-          : "A and B are both signals: products of two signals are not supported yet",
-        "zkmlc supports Gemm with constant weights",
-      );
-    }
+    const aConst = constantOperand(ctx) === 0;
     const x = ctx.signal(aConst ? 1 : 0);
     const w = ctx.quantize(
       scaled(ctx.constant(aConst ? 0 : 1, "the weight"), alpha),

@@ -3,6 +3,24 @@ import type { AffinePrim, QTensor } from "../3-quantize/ir.js";
 import { LowerCtx } from "../3-quantize/lower.js";
 
 /**
+ * Which operand of a product is the constant: weights are compile-time constants, so exactly one of
+ * the two must be (products of two signals and constant folding come later).
+ */
+export function constantOperand(ctx: LowerCtx): 0 | 1 {
+  const aConst = ctx.required(0).kind === "const";
+  if (aConst === (ctx.required(1).kind === "const")) {
+    ctx.error(
+      "unsupported-op",
+      aConst
+        ? `both operands are constants (constant folding of ${ctx.node.opType} is not supported yet)`
+        : "both operands are signals: products of two signals are not supported yet",
+      `zkmlc supports ${ctx.node.opType} with one constant operand (the weights)`,
+    );
+  }
+  return aConst ? 0 : 1;
+}
+
+/**
  * Rows of Y = A·B (2-D, A: M×K, B: K×N) where exactly one side is a signal tensor and the other a
  * quantized constant. Shared by Gemm and MatMul. Returns the rows and, per output, the error that
  * quantizing the constant adds (Σ_k |δw| · max|x|).

@@ -1,5 +1,5 @@
 import type { LowerCtx, Value } from "../3-quantize/lower.js";
-import { index2d, matmulRows } from "./matmul-rows.js";
+import { constantOperand, index2d, matmulRows } from "./matmul-rows.js";
 import type { OpSpec } from "./op.js";
 
 /**
@@ -11,17 +11,7 @@ export const matmul: OpSpec = {
   opType: "MatMul",
   summary: "signal × constant (either order), 1-D and 2-D, batch dims on the signal side",
   lower(ctx: LowerCtx): Value[] {
-    const aConst = ctx.required(0).kind === "const";
-    const bConst = ctx.required(1).kind === "const";
-    if (aConst === bConst) {
-      ctx.error(
-        "unsupported-op",
-        aConst
-          ? "both operands are constants (constant folding of MatMul is not supported yet)"
-          : "both operands are signals: products of two signals are not supported yet",
-        "zkmlc supports MatMul with one constant operand",
-      );
-    }
+    const aConst = constantOperand(ctx) === 0;
     let aShape = ctx.shapeOf(0);
     let bShape = ctx.shapeOf(1);
     const aVec = aShape.length === 1;
