@@ -211,8 +211,9 @@ export class LowerCtx {
   rescale(x: QTensor, k: number, relu: boolean, onnxName: string): QTensor {
     const h = k > 0 ? 1n << BigInt(k - 1) : 0n;
     const f = relu ? rescaleRelu : roundShift;
+    // The templates need N >= k + 2 (a sign bit above the k remainder bits); a wider N is still sound.
     const bits = x.lo.map((lo, j) =>
-      relu ? bitsSigned(lo + h, (x.hi[j] as bigint) + h) : bitsSigned(lo, x.hi[j] as bigint),
+      Math.max(k + 2, relu ? bitsSigned(lo + h, (x.hi[j] as bigint) + h) : bitsSigned(lo, x.hi[j] as bigint)),
     );
     for (const b of bits) {
       if (b > MAX_BITS)
@@ -229,14 +230,13 @@ export class LowerCtx {
       hi: x.hi.map((v) => f(v, k)),
       err: x.err.map((e) => e + rounding),
     });
-    // A decomposition of width 1 cannot hold a sign and a value; widen degenerate cases to 2.
     this.prims.push({
       kind: "rescale",
       out: out.id,
       in: x.id,
       k,
       relu,
-      bits: bits.map((b) => Math.max(b, k + 2)),
+      bits,
     });
     return out;
   }

