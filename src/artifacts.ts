@@ -14,18 +14,40 @@ export const ARTIFACTS = {
   wasm: join("circuit_js", "circuit.wasm"),
   witnessCalculator: join("circuit_js", "witness_calculator.js"),
   libDir: "lib",
-  zkey: "circuit.zkey",
-  keys: "keys.json",
-  vkey: "verification_key.json",
   witness: "witness.wtns",
   input: "input.json",
-  proof: "proof.json",
-  public: "public.json",
   output: "output.json",
-  verifier: "Verifier.sol",
 } as const;
 
 export type ArtifactName = keyof typeof ARTIFACTS;
+
+/** Artifacts of one proof system, in `<build>/<system>/` so the three systems can sit side by side. */
+export const SYSTEM_ARTIFACTS = {
+  zkey: "circuit.zkey",
+  vkey: "verification_key.json",
+  proof: "proof.json",
+  public: "public.json",
+  verifier: "Verifier.sol",
+} as const;
+
+export type SystemArtifactName = keyof typeof SYSTEM_ARTIFACTS;
+
+export function systemArtifactPath(buildDir: string, system: string, name: SystemArtifactName): string {
+  return join(buildDir, system, SYSTEM_ARTIFACTS[name]);
+}
+
+/** Path of a per-system artifact that must exist, with the step that makes it as the hint. */
+export function requireSystemArtifact(buildDir: string, system: string, name: SystemArtifactName): string {
+  const path = systemArtifactPath(buildDir, system, name);
+  if (!existsSync(path)) {
+    const step =
+      name === "zkey" || name === "vkey" ? "setup" : name === "verifier" ? "export-verifier" : "prove";
+    fail("missing-artifact", `${path} does not exist`, {
+      hint: `run \`zkmlc ${step} ${buildDir} --system ${system}\` first`,
+    });
+  }
+  return path;
+}
 
 export function artifactPath(buildDir: string, name: ArtifactName): string {
   return join(buildDir, ARTIFACTS[name]);
@@ -40,12 +62,7 @@ const PRODUCER: Partial<Record<ArtifactName, string>> = {
   sym: "zkmlc compile",
   wasm: "zkmlc compile",
   witnessCalculator: "zkmlc compile",
-  zkey: "zkmlc setup",
-  keys: "zkmlc setup",
-  vkey: "zkmlc setup",
   witness: "zkmlc witness",
-  proof: "zkmlc prove",
-  public: "zkmlc prove",
 };
 
 /** Path of an artifact that must exist, or a `missing-artifact` error naming the step that makes it. */

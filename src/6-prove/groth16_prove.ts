@@ -5,58 +5,14 @@
  * snarkjs does not check that the witness satisfies the constraints: a wrong witness yields a proof
  * that simply fails to verify. Callers that want a clear error should verify right after proving.
  */
-import { existsSync } from "node:fs";
-import * as snarkjs from "snarkjs";
-import { fail, ZkmlError } from "../errors.js";
-import { readWtnsHeader, readZkeyHeader } from "./binfile.js";
-import "./curve.js";
-import { captureSnarkjsLog } from "./snark_logger.js";
+import { type ProofResult, snarkProve } from "./snark_prove.js";
 
-export interface Groth16ProofResult {
-  proof: object;
-  publicSignals: string[];
-}
+export type Groth16ProofResult = ProofResult;
 
-export async function groth16Prove(
+export function groth16Prove(
   zkeyPath: string,
   wtns: Uint8Array | string,
   opts: { logger?: (s: string) => void } = {},
 ): Promise<Groth16ProofResult> {
-  if (!existsSync(zkeyPath)) {
-    fail("missing-artifact", `proving key ${zkeyPath} does not exist`, { hint: "run `zkmlc setup` first" });
-  }
-  if (typeof wtns === "string" && !existsSync(wtns)) {
-    fail("missing-artifact", `witness ${wtns} does not exist`, { hint: "run `zkmlc witness` first" });
-  }
-  // snarkjs leaves file handles open when it rejects a witness: check the pairing first.
-  const zk = await readZkeyHeader(zkeyPath);
-  if (zk.protocol !== "groth16") {
-    fail("prove-failed", `${zkeyPath} is a ${zk.protocol} proving key, not a Groth16 one`, {
-      hint: "re-run `zkmlc setup` with the Groth16 protocol",
-    });
-  }
-  const wh = await readWtnsHeader(wtns);
-  if (wh.prime !== zk.r || wh.nWitness !== zk.nVars) {
-    fail(
-      "prove-failed",
-      `the witness (${wh.nWitness} values) does not belong to this proving key's circuit (${zk.nVars} wires` +
-        `${wh.prime !== zk.r ? ", another field" : ""})`,
-      { hint: "recompute the witness with the circuit the key was set up for (`zkmlc witness`)" },
-    );
-  }
-  const { logger, errors } = captureSnarkjsLog(opts.logger);
-  try {
-    const { proof, publicSignals } = await snarkjs.groth16.prove(zkeyPath, wtns, logger);
-    if (errors.length > 0) fail("prove-failed", `Groth16 proving failed: ${errors.join("; ")}`);
-    return { proof, publicSignals };
-  } catch (e) {
-    if (e instanceof ZkmlError) throw e;
-    const msg = (e as Error).message;
-    return fail("prove-failed", `Groth16 proving failed: ${msg}`, {
-      hint: /witness length|Curve of the witness|Invalid File format/.test(msg)
-        ? "the witness does not belong to this circuit's proving key; recompute it with `zkmlc witness`"
-        : undefined,
-      cause: e,
-    });
-  }
+  return snarkProve("groth16", zkeyPath, wtns, opts);
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError, Option } from "commander";
 import { releaseCurves } from "../6-prove/curve.js";
+import { PROOF_SYSTEMS, type ProofSystem } from "../6-prove/systems.js";
 import { ZkmlError } from "../errors.js";
 import { OPS } from "../ops/registry.js";
 import { accuracy } from "../steps/accuracy.js";
@@ -9,7 +10,7 @@ import { inspect } from "../steps/inspect.js";
 import { prove, witness } from "../steps/prove.js";
 import { defaultBuildDir, run } from "../steps/run.js";
 import type { CompileOptions } from "../steps/settings.js";
-import { DEV_SETUP_WARNING, setup } from "../steps/setup.js";
+import { contribute, DEV_SETUP_WARNING, setup, verifySetup } from "../steps/setup.js";
 import { exportVerifier, verify } from "../steps/verify.js";
 import { VERSION } from "../version.js";
 import { num, seconds, shapes, table } from "./format.js";
@@ -49,7 +50,14 @@ function compileOptions(cmd: Command): Command {
         "public",
         "private",
       ]),
+    )
+    .addOption(
+      systemOption("proof system to compile for: O2 for groth16, O1 for plonk/fflonk (default groth16)"),
     );
+}
+
+function systemOption(what = "proof system (default: the one the build was compiled for)"): Option {
+  return new Option("--system <s>", what).choices([...PROOF_SYSTEMS]);
 }
 
 function toCompileOptions(o: Record<string, unknown>): CompileOptions {
@@ -59,6 +67,7 @@ function toCompileOptions(o: Record<string, unknown>): CompileOptions {
     inputScale: o.inputScale as number | undefined,
     paramScale: o.paramScale as number | undefined,
     inputVisibility: o.inputVisibility as CompileOptions["inputVisibility"],
+    system: o.system as ProofSystem | undefined,
   };
 }
 
@@ -162,19 +171,67 @@ async function main(argv: string[]): Promise<number> {
 
   program
     .command("setup <build>")
-    .description("Groth16 proving and verification keys")
+    .description("proving and verification keys (Groth16 by default; PLONK/FFLONK with --system)")
+    .addOption(systemOption())
     .option("--ptau <file>", "a prepared powers-of-tau ceremony file (default: a local development one)")
+    .option("--verify", "check the ptau transcript and the key against the r1cs with snarkjs")
+    .option("--contribute", "add a phase-2 contribution to the Groth16 key")
+    .option("--entropy <text>", "entropy for --contribute (default: 64 random bytes)")
+    .option("--beacon <hex>", "finalize the Groth16 key with a public random beacon")
+    .option("--beacon-iterations <n>", "2^n hash iterations of the beacon (default 10)", int)
     .action(
-      act(async (dir: string, o: { ptau?: string }) => {
-        const r = await setup(dir, { ptau: o.ptau, log: logger(common) });
-        return {
-          json: { ...r, warning: r.developmentOnly ? DEV_SETUP_WARNING : undefined },
-          text: [
-            `keys written to ${dir} (powers of tau 2^${r.power}${r.developmentOnly ? `, local${r.ptauCached ? ", cached" : ""}` : ""})`,
-            ...(r.developmentOnly ? [`WARNING: ${DEV_SETUP_WARNING}`] : []),
-          ],
-        };
-      }),
+      act(
+        async (
+          dir: string,
+          o: {
+            system?: ProofSystem;
+            ptau?: string;
+            verify?: boolean;
+            contribute?: boolean;
+            entropy?: string;
+            beacon?: string;
+            beaconIterations?: number;
+          },
+        ) => {
+          const log = logger(common);
+          if (o.verify) {
+            const r = await verifySetup(dir, { system: o.system, ptau: o.ptau, log });
+            return {
+              json: r as unknown as Record<string, unknown>,
+              text: [
+                ...r.checks.map(
+                  (c) => `${c.ok ? "ok  " : "FAIL"} ${c.what}${c.detail ? `: ${c.detail}` : ""}`,
+                ),
+                r.ok ? "setup verified" : "setup NOT verified",
+              ],
+              exitCode: r.ok ? 0 : 1,
+            };
+          }
+          if (o.contribute || o.beacon !== undefined) {
+            const k = await contribute(dir, {
+              system: o.system,
+              entropy: o.entropy,
+              beacon: o.beacon,
+              beaconIterations: o.beaconIterations,
+              log,
+            });
+            return {
+              json: { keys: k },
+              text: [
+                `${o.beacon !== undefined ? "finalized with the beacon" : "contribution added"}: ${k.contributions} phase-2 contribution(s); zkey sha256 ${k.zkey.slice(0, 16)}…`,
+              ],
+            };
+          }
+          const r = await setup(dir, { system: o.system, ptau: o.ptau, log });
+          return {
+            json: { ...r, warning: r.developmentOnly ? DEV_SETUP_WARNING : undefined },
+            text: [
+              `${r.system} keys written to ${dir}/${r.system} (powers of tau 2^${r.power}${r.developmentOnly ? ", local" : ""}${r.cached ? "; cached keys for this circuit" : ""})`,
+              ...(r.developmentOnly ? [`WARNING: ${DEV_SETUP_WARNING}`] : []),
+            ],
+          };
+        },
+      ),
     );
 
   const outputLines = (out: Awaited<ReturnType<typeof witness>>["output"]) => [
@@ -200,9 +257,10 @@ async function main(argv: string[]): Promise<number> {
     .command("prove <build>")
     .description("witness, proof.json, public.json and output.json")
     .requiredOption("-i, --input <file>", "input JSON")
+    .addOption(systemOption())
     .action(
-      act(async (dir: string, o: { input: string }) => {
-        const r = await prove(dir, o.input, logger(common));
+      act(async (dir: string, o: { input: string; system?: ProofSystem }) => {
+        const r = await prove(dir, o.input, { system: o.system, log: logger(common) });
         return {
           json: r as unknown as Record<string, unknown>,
           text: [
@@ -216,9 +274,10 @@ async function main(argv: string[]): Promise<number> {
   program
     .command("verify <build>")
     .description("verify proof.json against public.json: exit 0 and 'valid', or exit 1")
+    .addOption(systemOption())
     .action(
-      act(async (dir: string) => {
-        const r = await verify(dir);
+      act(async (dir: string, o: { system?: ProofSystem }) => {
+        const r = await verify(dir, { system: o.system });
         return {
           json: r as unknown as Record<string, unknown>,
           text: [r.valid ? "valid" : `invalid: ${r.reason}`],
@@ -229,11 +288,12 @@ async function main(argv: string[]): Promise<number> {
 
   program
     .command("export-verifier <build>")
-    .description("write the Solidity Groth16 verifier")
-    .option("-o, --out <file>", "output file (default <build>/Verifier.sol)")
+    .description("write the Solidity verifier of the build's key")
+    .option("-o, --out <file>", "output file (default <build>/<system>/Verifier.sol)")
+    .addOption(systemOption())
     .action(
-      act(async (dir: string, o: { out?: string }) => {
-        const r = await exportVerifier(dir, o.out);
+      act(async (dir: string, o: { out?: string; system?: ProofSystem }) => {
+        const r = await exportVerifier(dir, { out: o.out, system: o.system });
         return {
           json: r as unknown as Record<string, unknown>,
           text: [`wrote ${r.path} (${r.bytes} bytes)`],

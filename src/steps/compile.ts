@@ -8,6 +8,7 @@ import { inputIntRange, type QuantOptions, quantize } from "../3-quantize/quanti
 import { bitsSigned } from "../3-quantize/rounding.js";
 import { emitCircuit } from "../4-emit/emit.js";
 import { compileCircom, copyCircuitLibrary } from "../5-compile/circom.js";
+import { circomOptimization } from "../6-prove/systems.js";
 import { ARTIFACTS, artifactPath, writeAtomic, writeJsonAtomic } from "../artifacts.js";
 import { fail } from "../errors.js";
 import { VERSION } from "../version.js";
@@ -160,8 +161,10 @@ export async function compile(
   await writeAtomic(artifactPath(buildDir, "model"), bytes);
   await writeAtomic(artifactPath(buildDir, "circuit"), emitted.source);
   await copyCircuitLibrary(buildDir);
-  log?.(`compiling ${ARTIFACTS.circuit} with circom (--O2)`);
-  const res = await compileCircom({ workDir: buildDir, mainFile: ARTIFACTS.circuit, optimize: 2 });
+  const system = opts.system ?? "groth16";
+  const optimize = circomOptimization(system);
+  log?.(`compiling ${ARTIFACTS.circuit} with circom (--O${optimize})`);
+  const res = await compileCircom({ workDir: buildDir, mainFile: ARTIFACTS.circuit, optimize });
 
   const tensors = (id: number) => plan.tensors[id] as NonNullable<(typeof plan.tensors)[number]>;
   const nodes = nodeRows(plan);
@@ -197,8 +200,9 @@ export async function compile(
         errorBound: Math.max(...t.err),
       };
     }),
+    system,
     circuit: {
-      optimization: "O2",
+      optimization: optimize === 2 ? "O2" : "O1",
       constraints: res.nConstraints,
       estimatedConstraints: estimateConstraints(plan),
       publicSignals:

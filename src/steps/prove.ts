@@ -1,6 +1,7 @@
-import { groth16Prove } from "../6-prove/groth16_prove.js";
+import { snarkProve } from "../6-prove/snark_prove.js";
+import type { ProofSystem } from "../6-prove/systems.js";
 import { writeWtns } from "../6-prove/witness.js";
-import { artifactPath, writeJsonAtomic } from "../artifacts.js";
+import { artifactPath, systemArtifactPath, writeJsonAtomic } from "../artifacts.js";
 import { type Build, loadBuild, loadRunner } from "./build.js";
 import { parseOneSample, readJsonInput, type Sample } from "./inputs.js";
 import { loadFloatModel } from "./onnxruntime.js";
@@ -44,25 +45,34 @@ export async function witness(
 }
 
 export interface ProveResult {
+  system: ProofSystem;
   output: OutputFile;
   publicSignals: string[];
   timings: { witness: number; prove: number };
 }
 
-/** The `prove` step: witness, then a Groth16 proof.json and public.json. */
+/** The `prove` step: witness, then proof.json and public.json in <build>/<system>/. */
 export async function prove(
   buildDir: string,
   inputPath: string,
-  log?: (s: string) => void,
+  opts: { system?: ProofSystem; log?: (s: string) => void } = {},
 ): Promise<ProveResult> {
   const t0 = performance.now();
   const { build, output, wtns } = await witness(buildDir, inputPath);
-  await loadKeys(build, ["zkey"]);
+  const system = opts.system ?? build.settings.system ?? "groth16";
+  await loadKeys(build, system, ["zkey"]);
   const t1 = performance.now();
-  log?.("Groth16 prove");
-  const { proof, publicSignals } = await groth16Prove(artifactPath(buildDir, "zkey"), wtns, { logger: log });
+  opts.log?.(`${system} prove`);
+  const { proof, publicSignals } = await snarkProve(
+    system,
+    systemArtifactPath(buildDir, system, "zkey"),
+    wtns,
+    {
+      logger: opts.log,
+    },
+  );
   const t2 = performance.now();
-  await writeJsonAtomic(artifactPath(buildDir, "proof"), proof);
-  await writeJsonAtomic(artifactPath(buildDir, "public"), publicSignals);
-  return { output, publicSignals, timings: { witness: (t1 - t0) / 1000, prove: (t2 - t1) / 1000 } };
+  await writeJsonAtomic(systemArtifactPath(buildDir, system, "proof"), proof);
+  await writeJsonAtomic(systemArtifactPath(buildDir, system, "public"), publicSignals);
+  return { system, output, publicSignals, timings: { witness: (t1 - t0) / 1000, prove: (t2 - t1) / 1000 } };
 }

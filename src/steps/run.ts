@@ -42,10 +42,11 @@ export async function run(modelPath: string, opts: RunOptions): Promise<RunResul
     return [r, (performance.now() - t0) / 1000];
   };
   const [c, tc] = await time(() => compile(modelPath, dir, copts, opts.log));
-  const [s, ts] = await time(() => setup(dir, { ptau: opts.ptau, log: opts.log }));
-  const [p] = await time(() => prove(dir, opts.input, opts.log));
-  const [v, tv] = await time(() => verify(dir));
-  const [e, te] = await time(() => exportVerifier(dir));
+  const system = opts.system;
+  const [s, ts] = await time(() => setup(dir, { system, ptau: opts.ptau, log: opts.log }));
+  const [p] = await time(() => prove(dir, opts.input, { system, log: opts.log }));
+  const [v, tv] = await time(() => verify(dir, { system }));
+  const [e, te] = await time(() => exportVerifier(dir, { system }));
   return {
     buildDir: dir,
     compile: c,

@@ -1,4 +1,5 @@
 import type { Visibility } from "../3-quantize/ir.js";
+import type { ProofSystem } from "../6-prove/systems.js";
 
 /** Every choice a build made: enough to rebuild it byte for byte and to check later steps' inputs. */
 export interface Settings {
@@ -10,14 +11,29 @@ export interface Settings {
   calibration: { source: string; samples: number };
   inputs: SettingsInput[];
   outputs: SettingsOutput[];
+  /** The proof system the circuit was compiled for (it decides circom's optimization level). */
+  system: ProofSystem;
   circuit: {
-    optimization: "O2";
+    optimization: "O1" | "O2";
     constraints: number;
     estimatedConstraints: number;
     publicSignals: number;
     sha256: { circuit: string; r1cs: string };
   };
   nodes: SettingsNode[];
+  /** Written by `setup`: which keys belong to this circuit, per proof system. */
+  keys?: Partial<Record<ProofSystem, KeyRecord>>;
+}
+
+export interface KeyRecord {
+  /** sha256 of the r1cs the keys were made for, and of the key files. */
+  r1cs: string;
+  zkey: string;
+  vkey: string;
+  ptau: { file: string; sha256: string | null; power: number; local: boolean };
+  /** Phase-2 contributions after the initial key (Groth16); local development keys count as 0. */
+  contributions: number;
+  beacon: boolean;
 }
 
 export interface SettingsInput {
@@ -61,6 +77,8 @@ export interface CompileOptions {
   calibration?: string;
   /** Explicit real range for every input, overriding calibration. */
   inputRange?: [number, number];
+  /** Target proof system: Groth16 compiles with --O2, PLONK/FFLONK with --O1. */
+  system?: ProofSystem;
 }
 
 /**

@@ -1,8 +1,9 @@
 import { dequantize } from "../3-quantize/quantize-value.js";
 import { BN254_R } from "../6-prove/groth16_setup.js";
-import { groth16Verify } from "../6-prove/groth16_verify.js";
+import { snarkVerify } from "../6-prove/snark_verify.js";
+import type { ProofSystem } from "../6-prove/systems.js";
 import { exportSolidityVerifier } from "../6-prove/verifier_export.js";
-import { artifactPath, readJsonArtifact, writeAtomic } from "../artifacts.js";
+import { readJsonFile, requireSystemArtifact, systemArtifactPath, writeAtomic } from "../artifacts.js";
 import { type Build, loadBuild } from "./build.js";
 import { loadKeys } from "./setup.js";
 import { toSigned } from "./witness.js";
@@ -63,29 +64,38 @@ function decodePublic(
   return { outputs };
 }
 
-/** The `verify` step: checks proof.json against public.json with the verification key. */
-export async function verify(buildDir: string): Promise<VerifyResult> {
+/** The proof, public signals and verification key of one system, checked to belong to this build. */
+export async function loadProof(buildDir: string, system?: ProofSystem) {
   const build = await loadBuild(buildDir);
-  await loadKeys(build, ["vkey"]);
-  const vkey = await readJsonArtifact<object>(buildDir, "vkey");
-  const proof = await readJsonArtifact<object>(buildDir, "proof");
-  const signals = await readJsonArtifact<string[]>(buildDir, "public");
+  const sys = system ?? build.settings.system ?? "groth16";
+  await loadKeys(build, sys, ["vkey"]);
+  const vkey = await readJsonFile<object>(requireSystemArtifact(buildDir, sys, "vkey"));
+  const proof = await readJsonFile<object>(requireSystemArtifact(buildDir, sys, "proof"));
+  const signals = await readJsonFile<string[]>(requireSystemArtifact(buildDir, sys, "public"));
+  return { build, system: sys, vkey, proof, signals };
+}
+
+/** The `verify` step: checks proof.json against public.json with the verification key. */
+export async function verify(buildDir: string, opts: { system?: ProofSystem } = {}): Promise<VerifyResult> {
+  const { build, system, vkey, proof, signals } = await loadProof(buildDir, opts.system);
   const { outputs, problem } = decodePublic(build, signals);
   if (problem) return { valid: false, reason: problem, outputs };
-  const valid = await groth16Verify(vkey, signals, proof);
+  const valid = await snarkVerify(system, vkey, signals, proof);
   return valid
     ? { valid, outputs }
     : { valid, reason: "the proof does not verify against public.json", outputs };
 }
 
-/** The `export-verifier` step: snarkjs's Solidity Groth16 verifier for this build's key. */
+/** The `export-verifier` step: snarkjs's Solidity verifier for this build's key. */
 export async function exportVerifier(
   buildDir: string,
-  outPath = artifactPath(buildDir, "verifier"),
-): Promise<{ path: string; bytes: number }> {
+  opts: { system?: ProofSystem; out?: string } = {},
+): Promise<{ path: string; bytes: number; system: ProofSystem }> {
   const build = await loadBuild(buildDir);
-  await loadKeys(build, ["zkey"]);
-  const sol = await exportSolidityVerifier(artifactPath(buildDir, "zkey"));
-  await writeAtomic(outPath, sol);
-  return { path: outPath, bytes: Buffer.byteLength(sol) };
+  const system = opts.system ?? build.settings.system ?? "groth16";
+  await loadKeys(build, system, ["zkey"]);
+  const sol = await exportSolidityVerifier(systemArtifactPath(buildDir, system, "zkey"));
+  const path = opts.out ?? systemArtifactPath(buildDir, system, "verifier");
+  await writeAtomic(path, sol);
+  return { path, bytes: Buffer.byteLength(sol), system };
 }

@@ -133,6 +133,14 @@ declare module "snarkjs" {
       entropy: string,
       logger?: SnarkjsLogger,
     ): Promise<Uint8Array>;
+    function beacon(
+      zkeyNameOld: FileOrBytes,
+      zkeyNameNew: FileOrBytes,
+      name: string,
+      beaconHashStr: string,
+      numIterationsExp: number,
+      logger?: SnarkjsLogger,
+    ): Promise<Uint8Array>;
     function exportVerificationKey(
       zkeyName: FileOrBytes,
       logger?: SnarkjsLogger,

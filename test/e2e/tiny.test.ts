@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -16,8 +16,9 @@ const tmp = mkdtempSync(join(tmpdir(), "zkmlc-tiny-"));
 const dir = join(tmp, "build");
 let result: RunResult;
 
-const readJson = (f: string) => JSON.parse(readFileSync(join(dir, f), "utf8"));
-const writeJson = (d: string, f: string, v: unknown) => writeFileSync(join(d, f), JSON.stringify(v));
+const readJson = (f: string) => JSON.parse(readFileSync(join(dir, "groth16", f), "utf8"));
+const writeJson = (d: string, f: string, v: unknown) =>
+  writeFileSync(join(d, "groth16", f), JSON.stringify(v));
 
 /** A copy of the build directory whose `file` is replaced by `edit(original)`. */
 function tampered(file: string, edit: (v: never) => unknown): string {
@@ -68,19 +69,26 @@ describe("tiny example end to end", () => {
   it("refuses keys that belong to another circuit, saying how to rebuild", async () => {
     const d = mkdtempSync(join(tmp, "mismatch-"));
     cpSync(dir, d, { recursive: true });
-    await compile(model, d, { inputRange: [-1, 1], paramScale: 6 });
+    appendFileSync(join(d, "groth16", "circuit.zkey"), "x");
     await expect(prove(d, input)).rejects.toMatchObject({
       code: "mismatched-artifacts",
       hint: expect.stringMatching(/zkmlc setup/),
     });
+    await compile(model, d, { inputRange: [-1, 1], paramScale: 6 });
+    await expect(prove(d, input)).rejects.toMatchObject({
+      code: "missing-artifact",
+      message: /no groth16 keys/,
+    });
   });
 
   it("produces byte-identical circuits and settings for the same model and options", async () => {
-    const other = join(tmp, "again");
-    await compile(model, other, { inputRange: [-1, 1] });
+    const [a, b] = [join(tmp, "again-a"), join(tmp, "again-b")];
+    await compile(model, a, { inputRange: [-1, 1] });
+    await compile(model, b, { inputRange: [-1, 1] });
     for (const f of ["circuit.circom", "settings.json", "circuit.r1cs"]) {
-      expect(readFileSync(join(other, f)).equals(readFileSync(join(dir, f))), f).toBe(true);
+      expect(readFileSync(join(a, f)).equals(readFileSync(join(b, f))), f).toBe(true);
     }
+    expect(readFileSync(join(a, "circuit.r1cs")).equals(readFileSync(join(dir, "circuit.r1cs")))).toBe(true);
   });
 
   it("refuses an input outside the calibrated range before computing a witness", async () => {

@@ -1,0 +1,15 @@
+/** The proof systems zkmlc drives through snarkjs, all on BN254. */
+export const PROOF_SYSTEMS = ["groth16", "plonk", "fflonk"] as const;
+export type ProofSystem = (typeof PROOF_SYSTEMS)[number];
+
+export function isProofSystem(s: string): s is ProofSystem {
+  return (PROOF_SYSTEMS as readonly string[]).includes(s);
+}
+
+/**
+ * circom optimization per system: --O2 substitutes linear constraints away (free linear layers under
+ * Groth16), but makes rows dense, and PLONK-style systems pay a gate per addition: O1 there.
+ */
+export function circomOptimization(system: ProofSystem): 1 | 2 {
+  return system === "groth16" ? 2 : 1;
+}
