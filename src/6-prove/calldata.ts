@@ -21,11 +21,9 @@
  * Values are encoded as given (anything in [0, 2^256)); whether a public signal is a canonical field
  * element (< r) is for the verifier to decide, so that the calldata says exactly what was claimed.
  */
+import { keccak_256 } from "@noble/hashes/sha3.js";
 import { fail } from "../errors.js";
-
-export type ProofSystem = "groth16" | "plonk" | "fflonk";
-
-export const PROOF_SYSTEMS: readonly ProofSystem[] = ["groth16", "plonk", "fflonk"];
+import { isProofSystem, type ProofSystem } from "./systems.js";
 
 /** A uint256 / bytes32 value as a 0x-prefixed, 64-digit lower-case hex string (as snarkjs prints them). */
 export type Word = string;
@@ -234,7 +232,7 @@ function flattenArg(v: unknown, dims: number[], where: string, out: Word[]): voi
  * from its `text`). The number of public signals is taken from the last argument.
  */
 export function encodeVerifierCall(system: ProofSystem, args: unknown): Uint8Array {
-  if (!PROOF_SYSTEMS.includes(system)) fail("bug", `unknown proof system ${String(system)}`);
+  if (!isProofSystem(system)) fail("bug", `unknown proof system ${String(system)}`);
   const last = Array.isArray(args) ? args[args.length - 1] : undefined;
   if (!Array.isArray(last)) return fail("invalid-proof", "the verifier arguments are not an array of arrays");
   const shape = argShape(system, last.length);
@@ -260,7 +258,7 @@ export function verifierCalldata(
   proof: object,
   publicSignals: string[],
 ): VerifierCalldata {
-  if (!PROOF_SYSTEMS.includes(system)) fail("bug", `unknown proof system ${String(system)}`);
+  if (!isProofSystem(system)) fail("bug", `unknown proof system ${String(system)}`);
   const args = verifierArgs(system, proof, publicSignals);
   return {
     functionName: "verifyProof",
@@ -275,87 +273,9 @@ export function verifierCalldata(
 // only the latter, and @ethereumjs/util does not re-export its hash). Only used for 4-byte selectors,
 // so the simple BigInt lanes are fast enough.
 
-const MASK64 = (1n << 64n) - 1n;
-const ROUND_CONSTANTS = [
-  0x0000000000000001n,
-  0x0000000000008082n,
-  0x800000000000808an,
-  0x8000000080008000n,
-  0x000000000000808bn,
-  0x0000000080000001n,
-  0x8000000080008081n,
-  0x8000000000008009n,
-  0x000000000000008an,
-  0x0000000000000088n,
-  0x0000000080008009n,
-  0x000000008000000an,
-  0x000000008000808bn,
-  0x800000000000008bn,
-  0x8000000000008089n,
-  0x8000000000008003n,
-  0x8000000000008002n,
-  0x8000000000000080n,
-  0x000000000000800an,
-  0x800000008000000an,
-  0x8000000080008081n,
-  0x8000000000008080n,
-  0x0000000080000001n,
-  0x8000000080008008n,
-];
-/** Rotation offsets, indexed x + 5y. */
-const ROTATIONS = [
-  0, 1, 62, 28, 27, 36, 44, 6, 55, 20, 3, 10, 43, 25, 39, 41, 45, 15, 21, 8, 18, 2, 61, 56, 14,
-];
-
-function rotl(v: bigint, n: number): bigint {
-  if (n === 0) return v;
-  const b = BigInt(n);
-  return ((v << b) | (v >> (64n - b))) & MASK64;
-}
-
-function keccakF(s: bigint[]): void {
-  const c: bigint[] = new Array(5).fill(0n);
-  const b: bigint[] = new Array(25).fill(0n);
-  const at = (a: bigint[], i: number): bigint => a[i] ?? 0n;
-  for (const rc of ROUND_CONSTANTS) {
-    for (let x = 0; x < 5; x++)
-      c[x] = at(s, x) ^ at(s, x + 5) ^ at(s, x + 10) ^ at(s, x + 15) ^ at(s, x + 20);
-    for (let x = 0; x < 5; x++) {
-      const d = at(c, (x + 4) % 5) ^ rotl(at(c, (x + 1) % 5), 1);
-      for (let y = 0; y < 25; y += 5) s[x + y] = at(s, x + y) ^ d;
-    }
-    for (let x = 0; x < 5; x++) {
-      for (let y = 0; y < 5; y++) {
-        b[y + 5 * ((2 * x + 3 * y) % 5)] = rotl(at(s, x + 5 * y), ROTATIONS[x + 5 * y] ?? 0);
-      }
-    }
-    for (let y = 0; y < 25; y += 5) {
-      for (let x = 0; x < 5; x++) {
-        s[x + y] = at(b, x + y) ^ (~at(b, ((x + 1) % 5) + y) & MASK64 & at(b, ((x + 2) % 5) + y));
-      }
-    }
-    s[0] = at(s, 0) ^ rc;
-  }
-}
-
-/** Keccak-256 of `input`. */
+/** Keccak-256 (Ethereum's hash, not NIST SHA3-256): function selectors. */
 export function keccak256(input: Uint8Array | string): Uint8Array {
-  const bytes = typeof input === "string" ? new TextEncoder().encode(input) : input;
-  const rate = 136;
-  const padded = new Uint8Array(Math.floor(bytes.length / rate + 1) * rate);
-  padded.set(bytes);
-  padded[bytes.length] = (padded[bytes.length] ?? 0) ^ 0x01;
-  padded[padded.length - 1] = (padded[padded.length - 1] ?? 0) ^ 0x80;
-  const s: bigint[] = new Array(25).fill(0n);
-  const view = new DataView(padded.buffer);
-  for (let off = 0; off < padded.length; off += rate) {
-    for (let i = 0; i < rate / 8; i++) s[i] = (s[i] ?? 0n) ^ view.getBigUint64(off + 8 * i, true);
-    keccakF(s);
-  }
-  const out = new Uint8Array(32);
-  const ov = new DataView(out.buffer);
-  for (let i = 0; i < 4; i++) ov.setBigUint64(8 * i, s[i] ?? 0n, true);
-  return out;
+  return keccak_256(typeof input === "string" ? new TextEncoder().encode(input) : input);
 }
 
 const selectors = new Map<string, Uint8Array>();

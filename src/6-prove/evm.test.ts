@@ -2,12 +2,13 @@ import { join } from "node:path";
 import * as snarkjs from "snarkjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CompiledSource, compileSampleCircuit } from "../5-compile/testing.js";
-import { encodeVerifierCall, type ProofSystem, verifierCalldata, verifierSignature } from "./calldata.js";
+import { encodeVerifierCall, verifierCalldata, verifierSignature } from "./calldata.js";
 import { releaseCurves } from "./curve.js";
 import { compileVerifier, verifyOnEvm } from "./evm.js";
 import { groth16Setup } from "./groth16_setup.js";
 import { ensureLocalPtau } from "./ptau.js";
 import { captureSnarkjsLog } from "./snark_logger.js";
+import type { ProofSystem } from "./systems.js";
 import { exportSolidityVerifier, zkeyProofSystem } from "./verifier_export.js";
 import { loadWitnessCalculator } from "./witness.js";
 
@@ -94,6 +95,37 @@ async function setupAndProve(system: ProofSystem): Promise<Proved> {
   return { zkey, proof: out.proof, publicSignals: out.publicSignals, source };
 }
 
+/**
+ * A PLONK/FFLONK proof of the sample witness whose Fiat-Shamir transcript hashes the public input x = 5
+ * as the 256-bit word 5 + r: what a malicious prover would do to claim the alias 5 + r. snarkjs's
+ * prover writes transcript scalars with the curve's `Fr.toRprBE`; this swaps it for one proof.
+ */
+async function proveAliased(system: "plonk" | "fflonk", zkey: string): Promise<Record<string, unknown>> {
+  type Fr = {
+    toRprBE(b: Uint8Array, o: number, e: unknown): void;
+    eq(a: unknown, b: unknown): boolean;
+    e(v: bigint): unknown;
+  };
+  const curve = (await snarkjs.curves.getCurveFromName("bn128")) as unknown as { Fr: Fr };
+  const Fr = curve.Fr;
+  const original = Object.getOwnPropertyDescriptor(Fr, "toRprBE");
+  const plain = Fr.toRprBE;
+  const five = Fr.e(5n);
+  const alias = Buffer.from((5n + R).toString(16).padStart(64, "0"), "hex");
+  Fr.toRprBE = (b, o, e) => (Fr.eq(e, five) ? b.set(alias, o) : plain.call(Fr, b, o, e));
+  try {
+    const out =
+      system === "plonk"
+        ? await snarkjs.plonk.prove(zkey, wtns, quiet)
+        : await snarkjs.fflonk.prove(zkey, wtns, quiet);
+    expect(out.publicSignals).toEqual(EXPECTED_SIGNALS);
+    return out.proof;
+  } finally {
+    if (original) Object.defineProperty(Fr, "toRprBE", original);
+    else delete (Fr as Partial<Fr>).toRprBE;
+  }
+}
+
 const bump = (s: unknown) => ((BigInt(String(s)) + 1n) % R).toString();
 
 /** Proofs that are wrong but well-formed (points on the curve, values < r) or malformed. */
@@ -136,16 +168,15 @@ describe.each(["groth16", "plonk", "fflonk"] as const)("%s verifier on the EVM",
   });
 
   it("compiles, and the calldata's selector is the contract's", async () => {
-    const t0 = performance.now();
     const compiled = await compileVerifier(p.source);
-    console.log("SOLC", system, performance.now() - t0, compiled.bytecode.length, p.source.length);
     expect(compiled.contractName).toBe(
       { groth16: "Groth16Verifier", plonk: "PlonkVerifier", fflonk: "FflonkVerifier" }[system],
     );
     const cd = verifierCalldata(system, p.proof, p.publicSignals);
     const sig = verifierSignature(system, 6);
     expect(compiled.methodIdentifiers[sig]).toBe(Buffer.from(cd.data.subarray(0, 4)).toString("hex"));
-    expect(compiled.bytecode.length).toBeGreaterThan(1000);
+    expect(compiled.bytecode.length).toBeGreaterThan(compiled.deployedSize);
+    expect(compiled.deployedSize).toBeGreaterThan(1000);
     // Cached: the same object for the same source.
     expect(await compileVerifier(p.source)).toBe(compiled);
   });
@@ -154,7 +185,6 @@ describe.each(["groth16", "plonk", "fflonk"] as const)("%s verifier on the EVM",
     const cd = verifierCalldata(system, p.proof, p.publicSignals);
     const r = await verifyOnEvm(p.source, cd.data);
     expect(r).toMatchObject({ valid: true, reverted: false });
-    console.log("GAS", system, r, cd.data.length);
     const range = GAS_RANGE[system];
     expect(Number(r.gasUsed)).toBeGreaterThan(range.verify[0]);
     expect(Number(r.gasUsed)).toBeLessThan(range.verify[1]);
@@ -188,6 +218,29 @@ describe.each(["groth16", "plonk", "fflonk"] as const)("%s verifier on the EVM",
     }
   });
 
+  it("rejects a public signal >= r even with a proof made for it (snarkjs's PLONK/FFLONK templates accept it)", async () => {
+    const unpatched = await exportSolidityVerifier(p.zkey, { unpatched: true });
+    const aliased = [...p.publicSignals.slice(0, 5), (5n + R).toString()];
+    if (system === "groth16") {
+      // Groth16's template checks the signals itself; without a transcript there is no other proof to make.
+      expect(unpatched).toBe(p.source);
+      return;
+    }
+    expect(p.source.length).toBeGreaterThan(unpatched.length);
+    const forged = await proveAliased(system, p.zkey);
+    const vkey = await snarkjs.zKey.exportVerificationKey(p.zkey, quiet);
+    const verify = system === "plonk" ? snarkjs.plonk.verify : snarkjs.fflonk.verify;
+    expect(await verify(vkey, aliased, forged, quiet)).toBe(false); // snarkjs's JS verifier checks < r
+    const data = verifierCalldata(system, forged, aliased).data;
+    expect((await verifyOnEvm(unpatched, data)).valid).toBe(true); // the hazard
+    expect((await verifyOnEvm(p.source, data)).valid).toBe(false);
+    // The range check costs little: the honest proof on both contracts.
+    const honest = verifierCalldata(system, p.proof, p.publicSignals).data;
+    const [a, b] = [await verifyOnEvm(unpatched, honest), await verifyOnEvm(p.source, honest)];
+    expect(a.valid && b.valid).toBe(true);
+    expect(Number(b.gasUsed - a.gasUsed)).toBeLessThan(1000);
+  });
+
   it("reverts when the number of public signals does not match the contract", async () => {
     const r = await verifyOnEvm(
       p.source,
@@ -207,5 +260,15 @@ describe.each(["groth16", "plonk", "fflonk"] as const)("%s verifier on the EVM",
           : await snarkjs.groth16.exportSolidityCallData(p.proof, p.publicSignals);
     expect(ours).toEqual(theirs.match(/0x[0-9a-f]{64}/g));
     expect(cd.data.length).toBe(4 + 32 * ((system === "groth16" ? 8 : 24) + 6));
+  });
+});
+
+describe("compileVerifier", () => {
+  it("reports compile errors as bugs", async () => {
+    const bad = "pragma solidity >=0.7.0 <0.9.0;\ncontract X { function verifyProof( }";
+    await expect(compileVerifier(bad)).rejects.toMatchObject({
+      code: "bug",
+      message: expect.stringMatching(/does not compile/),
+    });
   });
 });

@@ -23,6 +23,8 @@ export interface CompiledVerifier {
   bytecode: Uint8Array;
   abi: unknown;
   contractName: string;
+  /** Size of the deployed (runtime) code; EIP-170 limits it to 24,576 bytes. */
+  deployedSize: number;
   /** Function selectors by signature, from solc (e.g. `verifyProof(uint256[24],uint256[2])` -> hex). */
   methodIdentifiers: Record<string, string>;
 }
@@ -44,7 +46,14 @@ interface SolcOutput {
     string,
     Record<
       string,
-      { abi?: unknown; evm?: { bytecode?: { object?: string }; methodIdentifiers?: Record<string, string> } }
+      {
+        abi?: unknown;
+        evm?: {
+          bytecode?: { object?: string };
+          deployedBytecode?: { object?: string };
+          methodIdentifiers?: Record<string, string>;
+        };
+      }
     >
   >;
 }
@@ -63,7 +72,9 @@ async function compileUncached(source: string): Promise<CompiledVerifier> {
     settings: {
       optimizer: { enabled: true, runs: 200 },
       evmVersion: SOLC_EVM_VERSION,
-      outputSelection: { "*": { "*": ["abi", "evm.bytecode.object", "evm.methodIdentifiers"] } },
+      outputSelection: {
+        "*": { "*": ["abi", "evm.bytecode.object", "evm.deployedBytecode.object", "evm.methodIdentifiers"] },
+      },
     },
   };
   let out: SolcOutput;
@@ -100,6 +111,7 @@ async function compileUncached(source: string): Promise<CompiledVerifier> {
     bytecode: Uint8Array.from(Buffer.from(hex, "hex")),
     abi: c.abi ?? [],
     contractName,
+    deployedSize: (c.evm?.deployedBytecode?.object ?? "").length / 2,
     methodIdentifiers: { ...(c.evm?.methodIdentifiers ?? {}) },
   };
 }
@@ -125,6 +137,8 @@ const SENDER_KEY = Uint8Array.from(
   Buffer.from("ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80", "hex"),
 );
 const GAS_LIMIT = 30_000_000n;
+/** EIP-170. */
+export const MAX_CODE_SIZE = 24_576;
 const GAS_PRICE = 10n ** 9n;
 
 async function send(
@@ -146,7 +160,16 @@ async function send(
  * `calldata` (see calldata.ts). A revert, an out-of-gas or a false result all mean `valid: false`.
  */
 export async function verifyOnEvm(source: string, calldata: Uint8Array): Promise<EvmVerifyResult> {
-  const { bytecode, contractName } = await compileVerifier(source);
+  const { bytecode, contractName, deployedSize } = await compileVerifier(source);
+  if (deployedSize > MAX_CODE_SIZE) {
+    fail(
+      "bug",
+      `${contractName} is ${deployedSize} bytes, over the EVM's contract size limit of ${MAX_CODE_SIZE}`,
+      {
+        hint: "snarkjs's verifier grows with the number of public signals; make fewer signals public (or hash them)",
+      },
+    );
+  }
   const common = new Common({ chain: Mainnet, hardfork: EVM_HARDFORK });
   const vm = await createVM({ common });
   const sender = createAddressFromPrivateKey(SENDER_KEY);

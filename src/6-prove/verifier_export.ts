@@ -7,6 +7,15 @@
  * from the installed snarkjs package.
  *
  * The generated contracts' `verifyProof` signatures are listed in calldata.ts.
+ *
+ * Public-signal range check. snarkjs 0.7.6's Groth16 verifier returns false unless every public signal
+ * is < r, but its PLONK and FFLONK verifiers only range-check the proof's own values: the public
+ * signals enter the arithmetic reduced mod r and the Fiat-Shamir transcript as raw 256-bit words. A
+ * prover who hashes x + r instead of x into the transcript therefore gets a proof that those contracts
+ * accept for the public signal x + r (and snarkjs's JS verifier rejects): two calldata encodings of one
+ * statement, which breaks any contract that uses a signal as a nullifier, an id or an amount. So zkmlc
+ * adds the same check Groth16's template has (`checkField` on every public signal, a few hundred gas)
+ * to the PLONK and FFLONK contracts; evm.test.ts forges such a proof and shows the difference.
  */
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
@@ -15,7 +24,7 @@ import { dirname, join } from "node:path";
 import * as snarkjs from "snarkjs";
 import { fail, ZkmlError } from "../errors.js";
 import { readZkeyHeader } from "./binfile.js";
-import type { ProofSystem } from "./calldata.js";
+import type { ProofSystem } from "./systems.js";
 import "./curve.js";
 import { captureSnarkjsLog } from "./snark_logger.js";
 
@@ -72,7 +81,52 @@ export async function zkeyProofSystem(zkeyPath: string): Promise<ProofSystem> {
   return protocol;
 }
 
-export async function exportSolidityVerifier(zkeyPath: string): Promise<string> {
+const PUB_ARRAY: Record<Exclude<ProofSystem, "groth16">, RegExp> = {
+  plonk: /uint256\[(\d+)\] calldata (_pubSignals)\)/g,
+  fflonk: /uint256\[(\d+)\] calldata (pubSignals)\)/g,
+};
+
+/**
+ * Insert a `checkField` of every public signal after the proof-data checks of snarkjs's PLONK or FFLONK
+ * verifier (see the module comment). Groth16's text is returned unchanged: its template already checks.
+ */
+export function addPublicSignalRangeCheck(system: ProofSystem, code: string): string {
+  if (system === "groth16") return code;
+  const arrays = [...code.matchAll(PUB_ARRAY[system])];
+  const calls = [...code.matchAll(/^([ \t]*)checkProofData\(\)[ \t]*$/gm)];
+  const n = arrays[0]?.[1];
+  const name = arrays[0]?.[2];
+  const call = calls[0];
+  if (arrays.length !== 1 || calls.length !== 1 || !n || !name || !call || call.index === undefined) {
+    return fail(
+      "bug",
+      `snarkjs's ${system} verifier template has changed: cannot add the public-signal range check`,
+      {
+        hint: "zkmlc supports the templates of snarkjs 0.7.x",
+      },
+    );
+  }
+  const indent = call[1] ?? "";
+  const end = call.index + call[0].length;
+  const check =
+    `\n${indent}// zkmlc: every public signal must be < r (as in snarkjs's Groth16 verifier), or x and x + r` +
+    `\n${indent}// would be two encodings of one statement.` +
+    `\n${indent}for { let i := 0 } lt(i, ${n}) { i := add(i, 1) } { checkField(calldataload(add(${name}, mul(i, 32)))) }`;
+  return code.slice(0, end) + check + code.slice(end);
+}
+
+export interface ExportVerifierOptions {
+  /**
+   * Return snarkjs's text as it is, without zkmlc's public-signal range check (for comparison with the
+   * snarkjs CLI; such PLONK and FFLONK contracts accept public signals >= r).
+   */
+  unpatched?: boolean;
+}
+
+export async function exportSolidityVerifier(
+  zkeyPath: string,
+  opts: ExportVerifierOptions = {},
+): Promise<string> {
   if (!existsSync(zkeyPath)) {
     fail("missing-artifact", `proving key ${zkeyPath} does not exist`, { hint: "run `zkmlc setup` first" });
   }
@@ -95,7 +149,7 @@ export async function exportSolidityVerifier(zkeyPath: string): Promise<string> 
         },
       );
     }
-    return code;
+    return opts.unpatched ? code : addPublicSignalRangeCheck(system, code);
   } catch (e) {
     if (e instanceof ZkmlError) throw e;
     return fail("corrupt-artifact", `could not read ${zkeyPath}: ${(e as Error).message}`, {

@@ -6,6 +6,7 @@ import { ZkmlError } from "../errors.js";
 import { OPS } from "../ops/registry.js";
 import { accuracy } from "../steps/accuracy.js";
 import { compile } from "../steps/compile.js";
+import { calldata, verifyEvm } from "../steps/evm.js";
 import { inspect } from "../steps/inspect.js";
 import { prove, witness } from "../steps/prove.js";
 import { defaultBuildDir, run } from "../steps/run.js";
@@ -298,6 +299,37 @@ async function main(argv: string[]): Promise<number> {
           json: r as unknown as Record<string, unknown>,
           text: [`wrote ${r.path} (${r.bytes} bytes)`],
         };
+      }),
+    );
+
+  program
+    .command("verify-evm <build>")
+    .description(
+      "deploy the Solidity verifier to an in-process EVM and call it with the proof: result and gas",
+    )
+    .addOption(systemOption())
+    .action(
+      act(async (dir: string, o: { system?: ProofSystem }) => {
+        const r = await verifyEvm(dir, { system: o.system });
+        return {
+          json: r as unknown as Record<string, unknown>,
+          text: [
+            `${r.system} on the EVM: ${r.valid ? "valid" : "INVALID"}; verifyProof gas ${r.gasUsed} (whole transaction), deployment gas ${r.deployGas}`,
+          ],
+          exitCode: r.valid ? 0 : 1,
+        };
+      }),
+    );
+
+  program
+    .command("calldata <build>")
+    .description("print the verifyProof calldata of the build's proof")
+    .addOption(systemOption())
+    .option("--hex", "print the ABI-encoded call data (with selector) instead of the arguments")
+    .action(
+      act(async (dir: string, o: { system?: ProofSystem; hex?: boolean }) => {
+        const r = await calldata(dir, { system: o.system });
+        return { json: r as unknown as Record<string, unknown>, text: [o.hex ? r.data : r.text] };
       }),
     );
 
