@@ -4,12 +4,11 @@
  * fails to verify, so callers check the witness first (zkmlc compares it with the integer reference).
  */
 import { existsSync } from "node:fs";
-import * as snarkjs from "snarkjs";
 import { fail, ZkmlError } from "../errors.js";
 import { readWtnsHeader, readZkeyHeader } from "./binfile.js";
 import "./curve.js";
 import { captureSnarkjsLog } from "./snark_logger.js";
-import type { ProofSystem } from "./systems.js";
+import { type ProofSystem, SNARKJS } from "./systems.js";
 
 export interface ProofResult {
   proof: object;
@@ -50,7 +49,7 @@ export async function snarkProve(
   }
   const { logger, errors } = captureSnarkjsLog(opts.logger);
   try {
-    const { proof, publicSignals } = await snarkjs[system].prove(zkeyPath, wtns, logger);
+    const { proof, publicSignals } = await SNARKJS[system].prove(zkeyPath, wtns, logger);
     if (errors.length > 0) fail("prove-failed", `${system} proving failed: ${errors.join("; ")}`);
     return { proof, publicSignals };
   } catch (e) {

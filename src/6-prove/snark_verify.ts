@@ -6,9 +6,8 @@
  * public signals written as canonical decimal strings: snarkjs itself silently accepts a shorter list,
  * which a Solidity verifier would reject.
  */
-import * as snarkjs from "snarkjs";
 import "./curve.js";
-import type { ProofSystem } from "./systems.js";
+import { type ProofSystem, SNARKJS } from "./systems.js";
 
 const DECIMAL = /^(0|[1-9][0-9]*)$/;
 const QUIET = { debug() {}, info() {}, warn() {}, error() {} };
@@ -26,7 +25,7 @@ export async function snarkVerify(
     if (!Array.isArray(publicSignals) || publicSignals.length !== vk.nPublic) return false;
     if (!publicSignals.every((s) => typeof s === "string" && DECIMAL.test(s))) return false;
     if (typeof proof !== "object" || proof === null) return false;
-    return (await snarkjs[system].verify(vkey, publicSignals, proof, QUIET)) === true;
+    return (await SNARKJS[system].verify(vkey, publicSignals, proof, QUIET)) === true;
   } catch {
     return false;
   }

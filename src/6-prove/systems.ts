@@ -1,3 +1,6 @@
+import * as snarkjs from "snarkjs";
+import "./curve.js";
+
 /** The proof systems zkmlc drives through snarkjs, all on BN254. */
 export const PROOF_SYSTEMS = ["groth16", "plonk", "fflonk"] as const;
 export type ProofSystem = (typeof PROOF_SYSTEMS)[number];
@@ -13,3 +16,6 @@ export function isProofSystem(s: string): s is ProofSystem {
 export function circomOptimization(system: ProofSystem): 1 | 2 {
   return system === "groth16" ? 2 : 1;
 }
+
+/** snarkjs's module for each system (setup/prove/verify share their shapes across systems). */
+export const SNARKJS = { groth16: snarkjs.groth16, plonk: snarkjs.plonk, fflonk: snarkjs.fflonk } as const;

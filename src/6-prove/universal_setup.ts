@@ -14,6 +14,7 @@ import "./curve.js";
 import { sha256File } from "./groth16_setup.js";
 import { ensureLocalPtau } from "./ptau.js";
 import { captureSnarkjsLog } from "./snark_logger.js";
+import { SNARKJS } from "./systems.js";
 
 const log2ceil = (n: number) => Math.max(0, Math.ceil(Math.log2(n)));
 
@@ -61,7 +62,7 @@ export async function universalSetup(opts: {
     });
   try {
     try {
-      await snarkjs[system].setup(opts.r1csPath, opts.ptauPath, tmp, logger);
+      await SNARKJS[system].setup(opts.r1csPath, opts.ptauPath, tmp, logger);
     } catch (e) {
       failed((e as Error).message);
     }
