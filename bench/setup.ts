@@ -8,6 +8,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { compileCircuitSource } from "../src/5-compile/testing.js";
 import { releaseCurves } from "../src/6-prove/curve.js";
 import { groth16DevSetup } from "../src/6-prove/groth16_dev.js";
 import { groth16Prove } from "../src/6-prove/groth16_prove.js";
@@ -15,7 +16,6 @@ import { groth16Setup } from "../src/6-prove/groth16_setup.js";
 import { groth16Verify } from "../src/6-prove/groth16_verify.js";
 import { generateLocalPtauSnarkjs, requiredPower } from "../src/6-prove/ptau.js";
 import { loadWitnessCalculator } from "../src/6-prove/witness.js";
-import { compileCircuitSource } from "../src/5-compile/testing.js";
 import { readJsonFile } from "../src/artifacts.js";
 
 const power = Number(process.argv[2] ?? 16);
@@ -41,7 +41,8 @@ const seconds = async (f: () => Promise<unknown>) => {
 };
 
 const circuit = await compileCircuitSource(source, { optimize: 2 });
-if (requiredPower(circuit.nConstraints, 1) !== power) throw new Error(`circuit needs 2^${requiredPower(circuit.nConstraints, 1)}`);
+if (requiredPower(circuit.nConstraints, 1) !== power)
+  throw new Error(`circuit needs 2^${requiredPower(circuit.nConstraints, 1)}`);
 const wc = await loadWitnessCalculator(circuit.wasmPath);
 const wtns = await wc.calculateWtns({ x: "3" });
 
@@ -52,7 +53,9 @@ async function check(zkey: string, vkey: string): Promise<boolean> {
 
 const work = mkdtempSync(join(tmpdir(), "zkmlc-bench-setup-"));
 const fast = { zkey: join(work, "dev.zkey"), vkey: join(work, "dev.vkey.json") };
-const zkmlc = await seconds(() => groth16DevSetup({ r1csPath: circuit.r1csPath, zkeyPath: fast.zkey, vkeyPath: fast.vkey }));
+const zkmlc = await seconds(() =>
+  groth16DevSetup({ r1csPath: circuit.r1csPath, zkeyPath: fast.zkey, vkeyPath: fast.vkey }),
+);
 const report: Record<string, unknown> = {
   constraints: circuit.nConstraints,
   power,
@@ -62,7 +65,9 @@ if (!skipSnarkjs) {
   const ptau = join(work, "pot.ptau");
   const slow = { zkey: join(work, "snarkjs.zkey"), vkey: join(work, "snarkjs.vkey.json") };
   const ptauTime = await seconds(() => generateLocalPtauSnarkjs(power, ptau, () => {}));
-  const zkeyTime = await seconds(() => groth16Setup({ r1csPath: circuit.r1csPath, ptauPath: ptau, zkeyPath: slow.zkey, vkeyPath: slow.vkey }));
+  const zkeyTime = await seconds(() =>
+    groth16Setup({ r1csPath: circuit.r1csPath, ptauPath: ptau, zkeyPath: slow.zkey, vkeyPath: slow.vkey }),
+  );
   report.snarkjsChain = {
     seconds: ptauTime + zkeyTime,
     powersOfTau: ptauTime,

@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { copyFile, mkdir, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import * as snarkjs from "snarkjs";
+import { groth16DevSetup } from "../6-prove/groth16_dev.js";
 import { groth16Setup, sha256File } from "../6-prove/groth16_setup.js";
 import { cacheDir, ensureLocalPtau, inspectPtau, requiredPower } from "../6-prove/ptau.js";
 import { captureSnarkjsLog } from "../6-prove/snark_logger.js";
@@ -79,19 +80,25 @@ export async function setup(buildDir: string, opts: SetupOptions = {}): Promise<
     await copyAtomic(join(cached, "verification_key.json"), vkeyPath);
     hashes = { zkeyHash: await sha256File(zkeyPath), vkeyHash: await sha256File(vkeyPath) };
   } else {
-    let ptauPath = opts.ptau;
-    if (!ptauPath) {
-      opts.log?.(`making or reusing a local powers of tau of size 2^${ptau.power} (development only)`);
-      const local = await ensureLocalPtau(ptau.power, { logger: opts.log });
-      ptauPath = local.path;
-      ptau = { ...ptau, file: local.path };
-    }
     const r1csPath = artifactPath(buildDir, "r1cs");
-    opts.log?.(`${system} setup`);
-    hashes =
-      system === "groth16"
-        ? await groth16Setup({ r1csPath, ptauPath, zkeyPath, vkeyPath, logger: opts.log })
-        : await universalSetup({ system, r1csPath, ptauPath, zkeyPath, vkeyPath, logger: opts.log });
+    if (system === "groth16" && !opts.ptau) {
+      // Development keys straight from CSPRNG toxic waste: no powers of tau at all.
+      opts.log?.("groth16 development setup: keys from fresh toxic waste");
+      hashes = await groth16DevSetup({ r1csPath, zkeyPath, vkeyPath, logger: opts.log });
+    } else {
+      let ptauPath = opts.ptau;
+      if (!ptauPath) {
+        opts.log?.(`making or reusing a local powers of tau of size 2^${ptau.power} (development only)`);
+        const local = await ensureLocalPtau(ptau.power, { logger: opts.log });
+        ptauPath = local.path;
+        ptau = { ...ptau, file: local.path };
+      }
+      opts.log?.(`${system} setup`);
+      hashes =
+        system === "groth16"
+          ? await groth16Setup({ r1csPath, ptauPath, zkeyPath, vkeyPath, logger: opts.log })
+          : await universalSetup({ system, r1csPath, ptauPath, zkeyPath, vkeyPath, logger: opts.log });
+    }
     await mkdir(cached, { recursive: true });
     await copyAtomic(zkeyPath, join(cached, "circuit.zkey"));
     await copyAtomic(vkeyPath, join(cached, "verification_key.json"));
