@@ -21,6 +21,8 @@ export function captureSnarkjsLog(
       if (opts.debug) out(`snarkjs: ${m}`);
     },
     info: (m) => out(`snarkjs: ${m}`),
+    // powersOfTau.newAccumulator reports progress through logger.log.
+    log: (m) => out(`snarkjs: ${m}`),
     warn: (m) => out(`snarkjs warning: ${m}`),
     error: (m) => {
       errors.push(String(m));

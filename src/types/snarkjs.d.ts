@@ -9,6 +9,7 @@ declare module "snarkjs" {
     info(msg: string): void;
     warn(msg: string): void;
     error(msg: string): void;
+    log?(msg: string): void;
   }
 
   /** An ffjavascript curve (opaque here; `terminate` stops its worker threads). */
