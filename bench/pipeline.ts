@@ -1,14 +1,17 @@
 /**
  * Proving cost against native inference for one model: medians (min, max) over N runs of every step,
  * and onnxruntime-node's inference time measured in the same process, so the ratios are comparable
- * across machines. Usage: npx tsx bench/pipeline.ts <model.onnx> <input.json> [runs] [--input-visibility public|private]
+ * across machines, and the verifier's gas on an in-process EVM.
+ * Usage: npx tsx bench/pipeline.ts <model.onnx> <input.json> [runs] [--public] [--system groth16|plonk|fflonk]
  */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { releaseCurves } from "../src/6-prove/curve.js";
+import { isProofSystem, type ProofSystem } from "../src/6-prove/systems.js";
 import { loadBuild } from "../src/steps/build.js";
 import { compile } from "../src/steps/compile.js";
+import { verifyEvm } from "../src/steps/evm.js";
 import { parseOneSample, readJsonInput } from "../src/steps/inputs.js";
 import { loadFloatModel } from "../src/steps/onnxruntime.js";
 import { prove } from "../src/steps/prove.js";
@@ -18,12 +21,15 @@ import { verify } from "../src/steps/verify.js";
 const [model, input, runsArg] = process.argv.slice(2);
 if (!model || !input) {
   console.error(
-    "usage: npx tsx bench/pipeline.ts <model.onnx> <input.json> [runs] [--input-visibility public|private]",
+    "usage: npx tsx bench/pipeline.ts <model.onnx> <input.json> [runs] [--public] [--system groth16|plonk|fflonk]",
   );
   process.exit(1);
 }
 const runs = Number(runsArg ?? 3);
-const vis = process.argv.includes("public") ? "public" : "private";
+const vis = process.argv.includes("--public") ? "public" : "private";
+const sysArg = process.argv[process.argv.indexOf("--system") + 1];
+const system: ProofSystem =
+  process.argv.includes("--system") && sysArg && isProofSystem(sysArg) ? sysArg : "groth16";
 
 const stats = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -45,8 +51,8 @@ for (let i = 0; i < runs; i++) {
   const dir = mkdtempSync(join(tmpdir(), "zkmlc-bench-"));
   steps.compile?.push(
     await timed(async () => {
-      constraints = (await compile(model, dir, { calibration: input, inputVisibility: vis })).settings.circuit
-        .constraints;
+      constraints = (await compile(model, dir, { calibration: input, inputVisibility: vis, system })).settings
+        .circuit.constraints;
     }),
   );
   steps.setup?.push(await timed(() => setup(dir)));
@@ -63,14 +69,17 @@ for (let i = 0; i < runs; i++) {
     for (let j = 0; j < 200; j++) native.push(await timed(() => ort.run(sample)));
     const n = stats(native).median;
     const prv = stats(steps.prove ?? []).median;
+    const evm = await verifyEvm(dir);
     const report = {
       model,
+      system,
       inputVisibility: vis,
       constraints,
       runs,
       steps: Object.fromEntries(Object.entries(steps).map(([k, v]) => [k, stats(v)])),
       nativeInference: { backend: "onnxruntime-node (CPU)", median: n },
       proveOverNative: prv / n,
+      evm: { valid: evm.valid, verifyGas: evm.gasUsed, deployGas: evm.deployGas },
     };
     console.log(JSON.stringify(report, null, 2));
   }
