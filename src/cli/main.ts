@@ -227,7 +227,7 @@ async function main(argv: string[]): Promise<number> {
           return {
             json: { ...r, warning: r.developmentOnly ? DEV_SETUP_WARNING : undefined },
             text: [
-              `${r.system} keys written to ${dir}/${r.system} (powers of tau 2^${r.power}${r.developmentOnly ? ", local" : ""}${r.cached ? "; cached keys for this circuit" : ""})`,
+              `${r.system} keys written to ${dir}/${r.system} (${r.keys.ptau.local ? (r.system === "groth16" ? "development keys from fresh toxic waste" : `local powers of tau 2^${r.power}`) : `powers of tau 2^${r.power}`}${r.cached ? "; cached keys for this circuit" : ""})`,
               ...(r.developmentOnly ? [`WARNING: ${DEV_SETUP_WARNING}`] : []),
             ],
           };

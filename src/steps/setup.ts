@@ -32,7 +32,7 @@ export interface SetupResult {
 }
 
 export const DEV_SETUP_WARNING =
-  "this is a single-party local setup: whoever ran it could forge proofs. Use it for development only; for production pass a ceremony file with --ptau (e.g. a Perpetual Powers of Tau / Hermez .ptau prepared for phase 2).";
+  "these are development keys from a single-party local setup: whoever ran it could forge proofs. Use them for development only; for production pass a ceremony file with --ptau (a Perpetual Powers of Tau / Hermez .ptau prepared for phase 2) and add phase-2 contributions (see README).";
 
 /** The ptau power a system needs for this build's circuit. */
 async function neededPower(build: Build, system: ProofSystem): Promise<number> {
