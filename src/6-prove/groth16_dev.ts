@@ -43,8 +43,8 @@
  * is the truth about a single-party key.
  *
  * Work split: the main thread evaluates the QAP in the curve's own WebAssembly (one multiplication
- * and one addition per r1cs term); worker threads (groth16_dev_worker.ts, ptau_fast.ts's fixed-base
- * machinery) build the generator tables meanwhile and then compute every point.
+ * and one addition per r1cs term); worker threads (fixed_base.ts's pool, ptau_worker_source.ts's `mul`)
+ * build the generator tables meanwhile and then compute every point.
  *
  * The secrets and every value derived from them (u_s, v_s, K_s reveal τ together with the r1cs) live
  * in local variables, the main thread's WebAssembly memory (zeroed at the end) and the workers'
@@ -55,28 +55,36 @@ import { existsSync } from "node:fs";
 import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { dirname } from "node:path";
-import { Worker } from "node:worker_threads";
 import * as snarkjs from "snarkjs";
 import { readBinSections, readLeBigint } from "../5-compile/r1cs.js";
 import { writeJsonAtomic } from "../artifacts.js";
 import { fail, ZkmlError } from "../errors.js";
 import "./curve.js";
-import { DEV_WORKER_SOURCE } from "./groth16_dev_worker.js";
+import {
+  chooseWindow,
+  curveContext,
+  FixedBasePool,
+  FR_S,
+  G1A,
+  G2A,
+  type Group,
+  invMod,
+  le32,
+  mod,
+  powMod,
+  Q,
+  R,
+  randomScalar,
+  tauUsable,
+} from "./fixed_base.js";
 import { sha256File } from "./groth16_setup.js";
-import { chooseWindow } from "./ptau_fast.js";
 import { captureSnarkjsLog } from "./snark_logger.js";
 
-/** BN254 scalar field (r) and base field (q). */
-const R = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
-const Q = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
 /** 2^256 mod r: the Montgomery factor of ffjavascript's Fr. */
 const RM = (1n << 256n) % R;
-/** Fr's 2-adicity; the H points need the domain of size 2n, so c + 1 ≤ FR_S. */
-const FR_S = 28;
+/** The H points need the domain of size 2n, so c + 1 ≤ FR_S (Fr's 2-adicity). */
 export const MAX_DEV_POWER = FR_S - 1;
 
-const G1A = 64; // affine LEM point sizes
-const G2A = 128;
 const FR = 32;
 const COEF = 12 + FR; // one entry of section 4
 
@@ -88,61 +96,8 @@ export interface Groth16DevSecrets {
   delta: bigint;
 }
 
-type Group = "G1" | "G2";
-
 // ---------------------------------------------------------------------------------------------------
-// Field helpers (BigInt, O(1) uses; the per-term work is in WebAssembly). Copied from ptau_fast.ts,
-// which does not export them.
-
-function mod(a: bigint): bigint {
-  const m = a % R;
-  return m < 0n ? m + R : m;
-}
-
-function powMod(base: bigint, exp: bigint): bigint {
-  let b = mod(base);
-  let e = exp;
-  let acc = 1n;
-  while (e > 0n) {
-    if (e & 1n) acc = (acc * b) % R;
-    b = (b * b) % R;
-    e >>= 1n;
-  }
-  return acc;
-}
-
-function invMod(a: bigint): bigint {
-  if (mod(a) === 0n) throw new Error("inverse of zero");
-  return powMod(a, R - 2n);
-}
-
-/** 32-byte little-endian encoding of a value in [0, 2^256). */
-function le32(v: bigint): Uint8Array {
-  const out = new Uint8Array(32);
-  let x = v;
-  for (let i = 0; i < 32; i++) {
-    out[i] = Number(x & 0xffn);
-    x >>= 8n;
-  }
-  return out;
-}
-
-/** A uniform non-zero element of Fr from the CSPRNG (512 bits reduced mod r: negligible bias). */
-function randomScalar(): bigint {
-  for (;;) {
-    const b = randomBytes(64);
-    let v = 0n;
-    for (const byte of b) v = (v << 8n) | BigInt(byte);
-    b.fill(0);
-    const s = v % R;
-    if (s !== 0n) return s;
-  }
-}
-
-/** τ must be non-zero and outside the domain of size 2n (τ^(2n) ≠ 1), where L_j(τ) divides by zero. */
-function tauUsable(tau: bigint, power: number): boolean {
-  return mod(tau) !== 0n && powMod(tau, 2n ** BigInt(power + 1)) !== 1n;
-}
+// Secrets and the domain
 
 /** Fresh secrets from the CSPRNG for a domain of size 2^power, with δ ≠ 1 and γ ≠ δ. */
 function sampleDevSecrets(power: number): Groth16DevSecrets {
@@ -161,49 +116,6 @@ export function devDomainPower(nConstraints: number, nPublic: number): number {
   let p = 1;
   while (2 ** p <= v) p++;
   return p;
-}
-
-// ---------------------------------------------------------------------------------------------------
-// The curve's WebAssembly and constants (as in ptau_fast.ts's curveContext, which is not exported)
-
-interface CurveContext {
-  code: Uint8Array;
-  g1: Uint8Array;
-  g2: Uint8Array;
-  /** ω_m, the generator of the size-2^m domain of ffjavascript's FFTs, m = 0..FR_S. */
-  omegas: bigint[];
-}
-
-interface WasmCurveInternals {
-  tm: { code?: Uint8Array | ArrayBuffer };
-  G1: { oneAffine: Uint8Array };
-  G2: { oneAffine: Uint8Array };
-  Fr: { s: number; w: unknown[]; toObject(a: unknown): bigint };
-}
-
-let contextPromise: Promise<CurveContext> | undefined;
-
-function curveContext(): Promise<CurveContext> {
-  contextPromise ??= (async () => {
-    const curve = (await snarkjs.curves.getCurveFromName("bn128", {
-      singleThread: true,
-    })) as unknown as WasmCurveInternals;
-    const code = curve.tm.code;
-    if (!code) throw new Error("ffjavascript did not keep the curve's WebAssembly code");
-    if (curve.Fr.s !== FR_S) throw new Error(`unexpected Fr 2-adicity ${curve.Fr.s}`);
-    const omegas: bigint[] = [];
-    for (let m = 0; m <= FR_S; m++) omegas.push(curve.Fr.toObject(curve.Fr.w[m]));
-    return {
-      code: new Uint8Array(code).slice(),
-      g1: curve.G1.oneAffine.slice(),
-      g2: curve.G2.oneAffine.slice(),
-      omegas,
-    };
-  })();
-  contextPromise.catch(() => {
-    contextPromise = undefined;
-  });
-  return contextPromise;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -506,106 +418,6 @@ async function evaluateQap(
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Worker pool (as in ptau_fast.ts, whose helpers are not exported)
-
-interface Reply {
-  bytes?: ArrayBuffer;
-  error?: string;
-}
-
-function call(w: Worker, msg: Record<string, unknown>, transfer: ArrayBuffer[] = []): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const cleanup = () => {
-      w.off("message", onMessage);
-      w.off("error", onError);
-      w.off("exit", onExit);
-    };
-    const onMessage = (m: Reply) => {
-      cleanup();
-      if (m.error !== undefined) reject(new Error(`groth16 dev worker: ${m.error}`));
-      else resolve(m);
-    };
-    const onError = (e: Error) => {
-      cleanup();
-      reject(e);
-    };
-    const onExit = (code: number) => {
-      cleanup();
-      reject(new Error(`groth16 dev worker exited with code ${code}`));
-    };
-    w.on("message", onMessage);
-    w.on("error", onError);
-    w.on("exit", onExit);
-    w.postMessage(msg, transfer);
-  });
-}
-
-async function callBytes(
-  w: Worker,
-  msg: Record<string, unknown>,
-  transfer?: ArrayBuffer[],
-): Promise<Uint8Array> {
-  const r = await call(w, msg, transfer);
-  if (!r.bytes) throw new Error(`groth16 dev worker: no result for ${String(msg.cmd)}`);
-  return new Uint8Array(r.bytes);
-}
-
-/** Run `jobs` on the workers, each worker taking the next job when it is free; stop at the first error. */
-async function runAll<J>(
-  workers: Worker[],
-  jobs: J[],
-  run: (w: Worker, job: J) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  let failed = false;
-  await Promise.all(
-    workers.map(async (w) => {
-      while (!failed) {
-        const job = jobs[next++];
-        if (job === undefined) return;
-        try {
-          await run(w, job);
-        } catch (e) {
-          failed = true;
-          throw e;
-        }
-      }
-    }),
-  );
-}
-
-/** Build the fixed-base tables (windows split over the workers) and give every worker all of them. */
-async function setUpTables(workers: Worker[], wOf: Record<Group, number>): Promise<void> {
-  const tables: Record<Group, Uint8Array[]> = { G1: [], G2: [] };
-  const jobs: Array<{ group: Group; part: number; kFrom: number; kTo: number }> = [];
-  for (const group of ["G2", "G1"] as const) {
-    const K = Math.ceil(255 / wOf[group]);
-    const parts = Math.min(K, workers.length);
-    for (let p = 0; p < parts; p++) {
-      jobs.push({
-        group,
-        part: p,
-        kFrom: Math.floor((p * K) / parts),
-        kTo: Math.floor(((p + 1) * K) / parts),
-      });
-    }
-  }
-  await runAll(workers, jobs, async (w, j) => {
-    tables[j.group][j.part] = await callBytes(w, {
-      cmd: "buildTable",
-      group: j.group,
-      w: wOf[j.group],
-      kFrom: j.kFrom,
-      kTo: j.kTo,
-    });
-  });
-  for (const group of ["G1", "G2"] as const) {
-    const bytes = Buffer.concat(tables[group]);
-    await Promise.all(workers.map((w) => call(w, { cmd: "setTable", group, w: wOf[group], bytes })));
-  }
-}
-
-// ---------------------------------------------------------------------------------------------------
 // File layout: sections in numeric order (as `zkey contribute` writes them)
 
 const ORDER = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] as const;
@@ -818,16 +630,16 @@ export async function writeGroth16DevZkey(
   };
   const wOf = { G1: chooseWindow(nPoints.G1, G1A), G2: chooseWindow(nPoints.G2, G2A) };
   const nThreads = Math.max(1, Math.min(opts.threads ?? availableParallelism(), 16));
-  const workers: Worker[] = [];
+  let pool: FixedBasePool | undefined;
   let fw: FieldWasm | undefined;
   let tablesDone: Promise<void> | undefined;
   try {
-    for (let i = 0; i < nThreads; i++) workers.push(new Worker(DEV_WORKER_SOURCE, { eval: true }));
-    await Promise.all(workers.map((w) => call(w, { cmd: "init", code: ctx.code, g1: ctx.g1, g2: ctx.g2 })));
+    pool = new FixedBasePool(nThreads, "groth16 dev worker");
+    await pool.init(ctx);
     // The tables do not depend on the circuit: build them while the main thread evaluates the QAP.
     const tTables = Date.now();
     let tablesTime = "";
-    tablesDone = setUpTables(workers, wOf).then(() => {
+    tablesDone = pool.setUpTables(wOf).then(() => {
       tablesTime = secs(tTables);
     });
     tablesDone.catch(() => {}); // awaited below; avoid an unhandled rejection while the QAP runs
@@ -865,9 +677,9 @@ export async function writeGroth16DevZkey(
       for (const { pos, bytes } of fixedBytes(l, nVars, nPublic, n))
         await fh.write(bytes, 0, bytes.length, pos);
       await fh.write(qap.coefs, 0, qap.coefs.length, at(l, 4));
-      await runAll(workers, jobs, async (w, j) => {
+      await pool.run(jobs, async (j, callBytes) => {
         const { msg, transfer } = j.msg();
-        const bytes = await callBytes(w, msg, transfer);
+        const bytes = await callBytes(msg, transfer);
         const expect = j.count * (j.group === "G1" ? G1A : G2A);
         if (bytes.length !== expect)
           throw new Error(`worker returned ${bytes.length} bytes, expected ${expect}`);
@@ -900,7 +712,7 @@ export async function writeGroth16DevZkey(
     return { nVars, nPublic, nConstraints, domainSize: n };
   } finally {
     fw?.wipe();
-    await Promise.all(workers.map((w) => w.terminate()));
+    await pool?.terminate();
     await tablesDone?.catch(() => {});
   }
 }

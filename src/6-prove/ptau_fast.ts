@@ -19,7 +19,7 @@
  *     section 2 and a zero point for the last one, so its scalars are L_i(τ) - τ^(N-1)·ω^i / N.
  *
  * The scalar multiplications are fixed-base (a windowed table of the generator, see
- * ptau_worker_source.ts) in worker threads running ffjavascript's own BN254 WebAssembly, so the points
+ * ptau_worker_source.ts) in worker threads (fixed_base.ts's pool) running ffjavascript's own BN254 WebAssembly, so the points
  * come out in the same affine little-endian Montgomery bytes snarkjs writes. The file is byte-for-byte
  * the file `prepare phase2` makes from sections 1-7 written here (see ptau_fast.test.ts).
  *
@@ -30,23 +30,29 @@
  * The secrets live in local variables of this module and in the workers' memory until the workers are
  * terminated at the end of the call; they are never logged or written.
  */
-import { randomBytes } from "node:crypto";
 import { open } from "node:fs/promises";
 import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
-import * as snarkjs from "snarkjs";
-import { PTAU_WORKER_SOURCE } from "./ptau_worker_source.js";
+import {
+  chooseWindow,
+  curveContext,
+  FixedBasePool,
+  FR_S,
+  G1A,
+  G2A,
+  type Group,
+  invMod,
+  le32,
+  mod,
+  powMod,
+  Q,
+  randomScalar,
+  tauUsable,
+} from "./fixed_base.js";
 
-/** BN254 scalar field (r) and base field (q). */
-const R = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
-const Q = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
-/** Fr's 2-adicity: ffjavascript's inverse FFT (and so this construction) covers levels up to 2^28. */
-const FR_S = 28;
+export { chooseWindow };
+
 /** Largest power written directly: section 12 has a level power+1, which must be <= FR_S. */
 export const MAX_FAST_POWER = FR_S - 1;
-
-const G1A = 64; // affine LEM point sizes
-const G2A = 128;
 
 export interface PtauSecrets {
   tau: bigint;
@@ -54,202 +60,14 @@ export interface PtauSecrets {
   beta: bigint;
 }
 
-type Group = "G1" | "G2";
-
 // ---------------------------------------------------------------------------------------------------
-// Field helpers (BigInt; only O(power) operations run here, the per-point work is in the workers)
-
-function mod(a: bigint): bigint {
-  const m = a % R;
-  return m < 0n ? m + R : m;
-}
-
-function powMod(base: bigint, exp: bigint): bigint {
-  let b = mod(base);
-  let e = exp;
-  let acc = 1n;
-  while (e > 0n) {
-    if (e & 1n) acc = (acc * b) % R;
-    b = (b * b) % R;
-    e >>= 1n;
-  }
-  return acc;
-}
-
-function invMod(a: bigint): bigint {
-  if (mod(a) === 0n) throw new Error("inverse of zero");
-  return powMod(a, R - 2n);
-}
-
-/** 32-byte little-endian encoding of a field element in [0, 2^256). */
-function le32(v: bigint): Uint8Array {
-  const out = new Uint8Array(32);
-  let x = v;
-  for (let i = 0; i < 32; i++) {
-    out[i] = Number(x & 0xffn);
-    x >>= 8n;
-  }
-  return out;
-}
-
-/** A uniform non-zero element of Fr from the CSPRNG (512 bits reduced mod r: negligible bias). */
-function randomScalar(): bigint {
-  for (;;) {
-    const b = randomBytes(64);
-    let v = 0n;
-    for (const byte of b) v = (v << 8n) | BigInt(byte);
-    b.fill(0);
-    const s = v % R;
-    if (s !== 0n) return s;
-  }
-}
-
-/**
- * τ must not be 0 and must not lie in any FFT domain the file uses (τ^(2^(power+1)) = 1), where
- * L_i(τ) would divide by zero. Both happen with probability ~2^-226 for a random τ.
- */
-function tauUsable(tau: bigint, power: number): boolean {
-  return mod(tau) !== 0n && powMod(tau, 2n ** BigInt(power + 1)) !== 1n;
-}
+// Secrets
 
 /** Fresh τ, α, β from the CSPRNG. */
 export function sampleSecrets(power: number): PtauSecrets {
   let tau = randomScalar();
   while (!tauUsable(tau, power)) tau = randomScalar();
   return { tau, alpha: randomScalar(), beta: randomScalar() };
-}
-
-// ---------------------------------------------------------------------------------------------------
-// The curve's WebAssembly and constants, from a single-threaded snarkjs curve (which starts no workers)
-
-interface CurveContext {
-  code: Uint8Array;
-  g1: Uint8Array;
-  g2: Uint8Array;
-  /** ω_m, the generator of the size-2^m domain ffjavascript's FFTs use, m = 0..FR_S. */
-  omegas: bigint[];
-}
-
-interface WasmCurveInternals {
-  tm: { code?: Uint8Array | ArrayBuffer };
-  G1: { oneAffine: Uint8Array };
-  G2: { oneAffine: Uint8Array };
-  Fr: { s: number; w: unknown[]; toObject(a: unknown): bigint };
-}
-
-let contextPromise: Promise<CurveContext> | undefined;
-
-function curveContext(): Promise<CurveContext> {
-  contextPromise ??= (async () => {
-    const curve = (await snarkjs.curves.getCurveFromName("bn128", {
-      singleThread: true,
-    })) as unknown as WasmCurveInternals;
-    const code = curve.tm.code;
-    if (!code) throw new Error("ffjavascript did not keep the curve's WebAssembly code");
-    if (curve.Fr.s !== FR_S) throw new Error(`unexpected Fr 2-adicity ${curve.Fr.s}`);
-    const omegas: bigint[] = [];
-    for (let m = 0; m <= FR_S; m++) omegas.push(curve.Fr.toObject(curve.Fr.w[m]));
-    return {
-      code: new Uint8Array(code).slice(),
-      g1: curve.G1.oneAffine.slice(),
-      g2: curve.G2.oneAffine.slice(),
-      omegas,
-    };
-  })();
-  contextPromise.catch(() => {
-    contextPromise = undefined;
-  });
-  return contextPromise;
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Worker pool
-
-interface Reply {
-  bytes?: ArrayBuffer;
-  error?: string;
-}
-
-function call(w: Worker, msg: Record<string, unknown>): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const cleanup = () => {
-      w.off("message", onMessage);
-      w.off("error", onError);
-      w.off("exit", onExit);
-    };
-    const onMessage = (m: Reply) => {
-      cleanup();
-      if (m.error !== undefined) reject(new Error(`ptau worker: ${m.error}`));
-      else resolve(m);
-    };
-    const onError = (e: Error) => {
-      cleanup();
-      reject(e);
-    };
-    const onExit = (code: number) => {
-      cleanup();
-      reject(new Error(`ptau worker exited with code ${code}`));
-    };
-    w.on("message", onMessage);
-    w.on("error", onError);
-    w.on("exit", onExit);
-    w.postMessage(msg);
-  });
-}
-
-async function callBytes(w: Worker, msg: Record<string, unknown>): Promise<Uint8Array> {
-  const r = await call(w, msg);
-  if (!r.bytes) throw new Error(`ptau worker: no result for ${String(msg.cmd)}`);
-  return new Uint8Array(r.bytes);
-}
-
-/** Run `jobs` on the workers, each worker taking the next job when it is free; stop at the first error. */
-async function runAll<J>(
-  workers: Worker[],
-  jobs: J[],
-  run: (w: Worker, job: J) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  let failed = false;
-  await Promise.all(
-    workers.map(async (w) => {
-      while (!failed) {
-        const job = jobs[next++];
-        if (job === undefined) return;
-        try {
-          await run(w, job);
-        } catch (e) {
-          failed = true;
-          throw e;
-        }
-      }
-    }),
-  );
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Window choice: minimise (points · windows + table entries · build cost), tables at most 40 MiB
-
-// A table entry costs about one batched affine addition, like a window of a point. Every worker holds
-// the whole table (and the main thread briefly a few copies), hence the size cap. Measured at 2^16:
-// G1 w=16/17 with G2 w=14/15 all took ~20 s of CPU; at 2^14, w=8 took 8.5 s against 6.0 s for w=16/13.
-const TABLE_BUILD_COST = 1.2;
-const MAX_TABLE_BYTES = 40 * 1024 * 1024;
-
-export function chooseWindow(nPoints: number, pointBytes: number): number {
-  let best = 4;
-  let bestCost = Number.POSITIVE_INFINITY;
-  for (let w = 4; w <= 20; w++) {
-    const k = Math.ceil(255 / w);
-    const entries = k * 2 ** (w - 1);
-    if (entries * pointBytes > MAX_TABLE_BYTES) break;
-    const cost = nPoints * k + entries * TABLE_BUILD_COST;
-    if (cost < bestCost) {
-      bestCost = cost;
-      best = w;
-    }
-  }
-  return best;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -480,37 +298,12 @@ export async function writeFastPtau(
   }
 
   const nThreads = Math.max(1, Math.min(opts.threads ?? availableParallelism(), 16));
-  const workers: Worker[] = [];
+  let pool: FixedBasePool | undefined;
   const fh = await open(path, "w");
   try {
-    for (let i = 0; i < nThreads; i++) workers.push(new Worker(PTAU_WORKER_SOURCE, { eval: true }));
-    await Promise.all(workers.map((w) => call(w, { cmd: "init", code: ctx.code, g1: ctx.g1, g2: ctx.g2 })));
-
-    // Tables: windows split over the workers, then every worker gets the whole table.
-    const tables: Record<Group, Uint8Array[]> = { G1: [], G2: [] };
-    const tableJobs: Array<{ group: Group; part: number; kFrom: number; kTo: number }> = [];
-    for (const group of ["G2", "G1"] as const) {
-      const K = Math.ceil(255 / wOf[group]);
-      const parts = Math.min(K, nThreads);
-      for (let p = 0; p < parts; p++) {
-        const kFrom = Math.floor((p * K) / parts);
-        const kTo = Math.floor(((p + 1) * K) / parts);
-        tableJobs.push({ group, part: p, kFrom, kTo });
-      }
-    }
-    await runAll(workers, tableJobs, async (w, j) => {
-      tables[j.group][j.part] = await callBytes(w, {
-        cmd: "buildTable",
-        group: j.group,
-        w: wOf[j.group],
-        kFrom: j.kFrom,
-        kTo: j.kTo,
-      });
-    });
-    for (const group of ["G1", "G2"] as const) {
-      const bytes = Buffer.concat(tables[group]);
-      await Promise.all(workers.map((w) => call(w, { cmd: "setTable", group, w: wOf[group], bytes })));
-    }
+    pool = new FixedBasePool(nThreads, "ptau worker");
+    await pool.init(ctx);
+    await pool.setUpTables(wOf);
     const t1 = Date.now();
     log(
       `ptau 2^${power}: fixed-base tables (G1 w=${wOf.G1}, G2 w=${wOf.G2}) in ${((t1 - t0) / 1000).toFixed(1)} s`,
@@ -518,8 +311,8 @@ export async function writeFastPtau(
 
     await fh.truncate(l.size);
     for (const { pos, bytes } of fixedBytes(l, power)) await fh.write(bytes, 0, bytes.length, pos);
-    await runAll(workers, jobs, async (w, j) => {
-      const bytes = await callBytes(w, j.msg);
+    await pool.run(jobs, async (j, callBytes) => {
+      const bytes = await callBytes(j.msg);
       const expect = (j.msg.count as number) * (j.group === "G1" ? G1A : G2A);
       if (bytes.length !== expect)
         throw new Error(`ptau worker returned ${bytes.length} bytes, expected ${expect}`);
@@ -531,6 +324,6 @@ export async function writeFastPtau(
     );
   } finally {
     await fh.close();
-    await Promise.all(workers.map((w) => w.terminate()));
+    await pool?.terminate();
   }
 }

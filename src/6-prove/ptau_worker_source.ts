@@ -1,5 +1,6 @@
 /**
- * Source of the worker threads that `ptau_fast.ts` starts (run with `new Worker(src, { eval: true })`).
+ * Source of the worker threads that `ptau_fast.ts` and `groth16_dev.ts` start (the pool in
+ * fixed_base.ts runs it with `new Worker(src, { eval: true })`).
  *
  * It is plain JavaScript in a string, not a TypeScript module, so that it runs the same under tsc's
  * output, tsx and vitest (a function serialised with `toString()` can pick up transpiler helpers such
@@ -17,13 +18,18 @@
  * already. They are returned in ffjavascript's LEM layout (affine, little-endian Montgomery), the
  * layout of a .ptau file.
  *
- * Messages (all field elements as 32-byte little-endian normal-form integers):
+ * Messages (field elements as 32-byte little-endian normal-form integers, except `mul`'s):
  *   {cmd:"init", code, g1, g2}                      g1/g2: the generators, affine LEM
  *   {cmd:"buildTable", group, w, kFrom, kTo}        -> {bytes}: table windows kFrom..kTo-1
  *   {cmd:"setTable", group, w, bytes}               the whole table (all K windows)
  *   {cmd:"geo", group, count, first, inc}           -> {bytes}: s_i = first · inc^i
  *   {cmd:"lag", group, count, w0, omega, tau, k, k2}
  *        -> {bytes}: s_i = ω_i · (k / (tau - ω_i) - k2) with ω_i = w0 · omega^i
+ *   {cmd:"mul", group, count, scalars}              -> {bytes}: s_i = scalars[i]
+ *        where `scalars` holds `count` field elements of 32 bytes each in Montgomery form (the layout
+ *        the curve's WebAssembly keeps them in), computed by the caller: `geo` and `lag` compute their
+ *        own scalars from a few parameters, a Groth16 key's (u_i(τ), v_i(τ), ...) come from the
+ *        constraint system (groth16_dev.ts).
  * Errors are answered as {error: message}.
  */
 export const PTAU_WORKER_SOURCE = `"use strict";
@@ -298,6 +304,18 @@ function lag(msg) {
   return multiply(g, S, n);
 }
 
+// Scalars (32-byte Montgomery field elements, caller-computed) -> affine points.
+function mulScalars(msg) {
+  const g = groups[msg.group];
+  const n = msg.count;
+  const src = msg.scalars;
+  if (!g || !src || src.byteLength !== 32 * n) throw new Error("mul: bad group or scalars of the wrong size");
+  const S = alloc(32 * n);
+  views();
+  u8.set(new Uint8Array(src.buffer, src.byteOffset, src.byteLength), S);
+  return multiply(g, S, n);
+}
+
 parentPort.on("message", async (msg) => {
   try {
     if (msg.cmd === "init") {
@@ -316,6 +334,7 @@ parentPort.on("message", async (msg) => {
       if (msg.cmd === "buildTable") bytes = buildTable(msg);
       else if (msg.cmd === "geo") bytes = geo(msg);
       else if (msg.cmd === "lag") bytes = lag(msg);
+      else if (msg.cmd === "mul") bytes = mulScalars(msg);
       else throw new Error("unknown command " + msg.cmd);
     } finally {
       views();
