@@ -12,8 +12,6 @@ export const ARTIFACTS = {
   r1cs: "circuit.r1cs",
   sym: "circuit.sym",
   wasm: join("circuit_js", "circuit.wasm"),
-  witnessCalculator: join("circuit_js", "witness_calculator.js"),
-  libDir: "lib",
   witness: "witness.wtns",
   input: "input.json",
   output: "output.json",
@@ -61,7 +59,6 @@ const PRODUCER: Partial<Record<ArtifactName, string>> = {
   r1cs: "zkmlc compile",
   sym: "zkmlc compile",
   wasm: "zkmlc compile",
-  witnessCalculator: "zkmlc compile",
   witness: "zkmlc witness",
 };
 

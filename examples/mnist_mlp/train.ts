@@ -17,6 +17,7 @@ import { fileURLToPath } from "node:url";
 import * as tf from "@tensorflow/tfjs";
 import { InferenceSession, Tensor } from "onnxruntime-node";
 import { attr, buildModel, DataType, node, tensorProto, valueInfo } from "../../src/1-decode/onnx-builder.js";
+import { mulberry32 } from "../prng.js";
 import { ezklInput, IMAGE_SIZE, loadMnist, NUM_CLASSES, type Split } from "./data.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -31,18 +32,6 @@ const LR_DECAY = 0.93;
 const L2 = 1e-4;
 /** Augmentation: every epoch, each training digit is shifted by a seeded random dx, dy in [-SHIFT, SHIFT]. */
 const SHIFT = 1;
-
-/** mulberry32: a small seeded PRNG for the per-epoch shuffle. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function permutation(n: number, rand: () => number): number[] {
   const p = Array.from({ length: n }, (_, i) => i);

@@ -156,25 +156,30 @@ interface PointJob {
 
 const CHUNK: Record<Group, number> = { G1: 4096, G2: 2048 };
 
-/** first · inc^i · G for i < count, at `pos`. */
-function geoJobs(group: Group, pos: number, count: number, first: bigint, inc: bigint): PointJob[] {
+/** `count` points written at `pos`, split into worker jobs of CHUNK points; `msg` describes one chunk. */
+function chunkJobs(
+  group: Group,
+  pos: number,
+  count: number,
+  msg: (start: number, c: number) => PointJob["msg"],
+): PointJob[] {
   const jobs: PointJob[] = [];
   const size = group === "G1" ? G1A : G2A;
   for (let start = 0; start < count; start += CHUNK[group]) {
-    const c = Math.min(CHUNK[group], count - start);
-    jobs.push({
-      group,
-      pos: pos + start * size,
-      msg: {
-        cmd: "geo",
-        group,
-        count: c,
-        first: le32(mod(first * powMod(inc, BigInt(start)))),
-        inc: le32(inc),
-      },
-    });
+    jobs.push({ group, pos: pos + start * size, msg: msg(start, Math.min(CHUNK[group], count - start)) });
   }
   return jobs;
+}
+
+/** first · inc^i · G for i < count, at `pos`. */
+function geoJobs(group: Group, pos: number, count: number, first: bigint, inc: bigint): PointJob[] {
+  return chunkJobs(group, pos, count, (start, c) => ({
+    cmd: "geo",
+    group,
+    count: c,
+    first: le32(mod(first * powMod(inc, BigInt(start)))),
+    inc: le32(inc),
+  }));
 }
 
 /**
@@ -190,27 +195,16 @@ function lagJobs(
   k: bigint,
   k2: bigint,
 ): PointJob[] {
-  const jobs: PointJob[] = [];
-  const count = 2 ** m;
-  const size = group === "G1" ? G1A : G2A;
-  for (let start = 0; start < count; start += CHUNK[group]) {
-    const c = Math.min(CHUNK[group], count - start);
-    jobs.push({
-      group,
-      pos: pos + start * size,
-      msg: {
-        cmd: "lag",
-        group,
-        count: c,
-        w0: le32(powMod(omega, BigInt(start))),
-        omega: le32(omega),
-        tau: le32(tau),
-        k: le32(mod(k)),
-        k2: le32(mod(k2)),
-      },
-    });
-  }
-  return jobs;
+  return chunkJobs(group, pos, 2 ** m, (start, c) => ({
+    cmd: "lag",
+    group,
+    count: c,
+    w0: le32(powMod(omega, BigInt(start))),
+    omega: le32(omega),
+    tau: le32(tau),
+    k: le32(mod(k)),
+    k2: le32(mod(k2)),
+  }));
 }
 
 function planJobs(l: Layout, power: number, s: PtauSecrets, omegas: bigint[], prepared: boolean): PointJob[] {

@@ -54,47 +54,34 @@ declare module "snarkjs" {
     function exportSolidityCallData(proof: unknown, publicSignals: unknown): Promise<string>;
   }
 
-  export namespace plonk {
-    function setup(
+  /** PLONK and FFLONK share setup/prove/verify signatures (universal setup from a ptau alone). */
+  interface UniversalProtocol {
+    setup(
       r1csName: FileOrBytes,
       ptauName: FileOrBytes,
       zkeyName: FileOrBytes,
       logger?: SnarkjsLogger,
     ): Promise<unknown>;
-    function prove(
+    prove(
       zkeyFileName: FileOrBytes,
       witnessFileName: FileOrBytes,
       logger?: SnarkjsLogger,
     ): Promise<{ proof: Record<string, unknown>; publicSignals: string[] }>;
-    function verify(
+    verify(
       vkVerifier: unknown,
       publicSignals: unknown,
       proof: unknown,
       logger?: SnarkjsLogger,
     ): Promise<boolean>;
-    function exportSolidityCallData(proof: unknown, publicSignals: unknown): Promise<string>;
   }
 
-  export namespace fflonk {
-    function setup(
-      r1csName: FileOrBytes,
-      ptauName: FileOrBytes,
-      zkeyName: FileOrBytes,
-      logger?: SnarkjsLogger,
-    ): Promise<unknown>;
-    function prove(
-      zkeyFileName: FileOrBytes,
-      witnessFileName: FileOrBytes,
-      logger?: SnarkjsLogger,
-    ): Promise<{ proof: Record<string, unknown>; publicSignals: string[] }>;
-    function verify(
-      vkVerifier: unknown,
-      publicSignals: unknown,
-      proof: unknown,
-      logger?: SnarkjsLogger,
-    ): Promise<boolean>;
-    function exportSolidityCallData(publicSignals: unknown, proof: unknown): Promise<string>;
-  }
+  export const plonk: UniversalProtocol & {
+    exportSolidityCallData(proof: unknown, publicSignals: unknown): Promise<string>;
+  };
+  // FFLONK takes its arguments the other way round.
+  export const fflonk: UniversalProtocol & {
+    exportSolidityCallData(publicSignals: unknown, proof: unknown): Promise<string>;
+  };
 
   export namespace powersOfTau {
     function newAccumulator(

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "vitest";
+import { mulberry32 } from "../../examples/prng.js";
 import {
   type AttrValue,
   buildModel,
@@ -25,16 +26,7 @@ import { computeWitness } from "../../src/steps/witness.js";
 export const FIXED: CompileOptions = { inputRange: [-1, 1], inputScale: 7, paramScale: 7 };
 
 /** A seeded PRNG (mulberry32) so test data is reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = mulberry32;
 
 export function uniform(r: () => number, n: number, lo = -1, hi = 1): Float64Array {
   return Float64Array.from({ length: n }, () => lo + (hi - lo) * r());
