@@ -12,6 +12,11 @@ pragma circom 2.1.0;
 //   RescaleRelu(N, k)     out = max(0, roundShift(in, k)); k = 0: ReLU    N + 1            N + 3
 //   Rescale(N, k), k >= 1 out = roundShift(in, k)                         N + 1 (k = 1)    N + 4 (k = 1)
 //                                                                         N + 2 (k >= 2)   N + 6 (k >= 2)
+//   Max2(N)               out = max(a, b)                                 N + 1
+//   IsNonNeg(N)           out = [in >= 0]                                 N
+//   FloorDiv(QLO, NQ, NR) q = floor(num / den), den >= 1                  NQ + 2·NR + 1
+//   FloorSqrt(NX, NS)     out = floor(sqrt(in))                           NS + 2·NX + 1
+//   (generated per model) piecewise polynomials: see src/3-quantize/prims/poly.ts
 // Inputs are `in`, outputs `out`. `in` may be any linear combination of other signals with constant
 // coefficients (a layer's W·x + b): the --O2 counts stay exact (test/circuits/library.test.ts); the --O1
 // counts are for `in` being a plain signal. All widths N, n must come from the bound analysis
@@ -21,3 +26,8 @@ pragma circom 2.1.0;
 include "range_check.circom";
 include "rescale_relu.circom";
 include "rescale.circom";
+include "max.circom";
+include "compare.circom";
+include "division.circom";
+include "sqrt.circom";
+include "../circomlib/comparators.circom";

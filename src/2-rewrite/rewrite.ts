@@ -2,6 +2,7 @@ import type { Graph, GraphNode } from "../1-decode/graph.js";
 import { nodeRef } from "../1-decode/graph.js";
 import { fail } from "../errors.js";
 import { OPS } from "../ops/registry.js";
+import { SHAPE_ONLY_OPS } from "./fold.js";
 
 /**
  * Graph-level checks and rewrites before quantization: every op must be supported (all offenders are
@@ -9,8 +10,9 @@ import { OPS } from "../ops/registry.js";
  * Identity/Dropout/Constant need no rewrite: they lower to aliases and constants at no cost.
  */
 export function rewrite(graph: Graph): Graph {
+  const constant = constantNodes(graph);
   const unsupported = graph.nodes.filter(
-    (n) => (n.domain !== "" && n.domain !== "ai.onnx") || !OPS.has(n.opType),
+    (n) => !constant.has(n) && ((n.domain !== "" && n.domain !== "ai.onnx") || !OPS.has(n.opType)),
   );
   if (unsupported.length > 0) {
     const list = unsupported
@@ -38,4 +40,22 @@ export function rewrite(graph: Graph): Graph {
     if (!known.has(o.name)) fail("bad-onnx", `graph output "${o.name}" is not produced by any node`);
   }
   return graph;
+}
+
+/**
+ * Nodes whose inputs are all compile-time constants (initializers, Constant nodes, shapes of signals,
+ * and what is computed from those): quantize folds them with onnxruntime, so their op need not be one
+ * zkmlc lowers.
+ */
+export function constantNodes(graph: Graph): Set<GraphNode> {
+  const known = new Set(graph.constants.keys());
+  const out = new Set<GraphNode>();
+  for (const n of graph.nodes) {
+    const ins = n.inputs.filter((i) => i !== "");
+    const folded = ins.length > 0 && ins.every((i) => known.has(i));
+    if (folded) out.add(n);
+    if (folded || SHAPE_ONLY_OPS.has(n.opType) || (ins.length === 0 && n.opType === "Constant"))
+      for (const o of n.outputs) known.add(o);
+  }
+  return out;
 }

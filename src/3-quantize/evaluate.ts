@@ -1,5 +1,11 @@
 import { bug } from "../errors.js";
 import type { Plan } from "./ir.js";
+import { evaluateCmp } from "./prims/cmp.js";
+import { evaluateDiv } from "./prims/div.js";
+import { evaluateMax } from "./prims/max.js";
+import { evaluateMul } from "./prims/mul.js";
+import { evaluatePoly } from "./prims/poly.js";
+import { evaluateSqrt } from "./prims/sqrt.js";
 import { rescaleRelu, roundShift } from "./rounding.js";
 
 /**
@@ -34,6 +40,24 @@ export function evaluatePlan(plan: Plan, inputs: bigint[][]): bigint[][] {
           vals[p.out] = x.map((v) => (p.relu ? rescaleRelu(v, p.k) : roundShift(v, p.k)));
           break;
         }
+        case "mul":
+          vals[p.out] = evaluateMul(p, vals);
+          break;
+        case "max":
+          vals[p.out] = evaluateMax(p, vals);
+          break;
+        case "cmp":
+          vals[p.out] = evaluateCmp(p, vals);
+          break;
+        case "div":
+          vals[p.out] = evaluateDiv(p, vals);
+          break;
+        case "sqrt":
+          vals[p.out] = evaluateSqrt(p, vals);
+          break;
+        case "poly":
+          vals[p.out] = evaluatePoly(p, vals);
+          break;
       }
     }
   }

@@ -50,7 +50,87 @@ export interface RescalePrim {
   bits: number[];
 }
 
-export type Prim = InputPrim | AffinePrim | RescalePrim;
+/** out[i] = A[ia[i]] · B[ib[i]]: a product of two signals, one constraint each. */
+export interface MulPrim {
+  kind: "mul";
+  out: number;
+  a: number;
+  b: number;
+  ia: Int32Array;
+  ib: Int32Array;
+}
+
+/**
+ * out[i] = max_t x[rows[i][t]] over the concatenation of `ins`: a chain of Max2 comparisons, the t-th
+ * comparing the running max with element t+1 in bits[i][t] bits.
+ */
+export interface MaxPrim {
+  kind: "max";
+  out: number;
+  ins: number[];
+  rows: Int32Array[];
+  bits: number[][];
+}
+
+/** out[i] = 1 if x[i] >= 0 else 0 ("nonneg", `bits[i]`-bit decomposition), or 1 if x[i] = 0 else 0 ("zero"). */
+export interface CmpPrim {
+  kind: "cmp";
+  out: number;
+  in: number;
+  test: "nonneg" | "zero";
+  bits: number[];
+}
+
+/**
+ * out[i] = floor(num[i] / den[i]) with den[i] >= 1: num = q·den + r, 0 <= r < den (two rBits-bit
+ * checks), q − qlo[i] in [0, 2^qBits[i]) so the quotient is unique.
+ */
+export interface DivPrim {
+  kind: "div";
+  out: number;
+  num: number;
+  den: number;
+  qlo: bigint[];
+  qBits: number[];
+  rBits: number[];
+}
+
+/** out[i] = floor(sqrt(x[i])) with x[i] >= 0: s² <= x < (s+1)², both sides xBits[i]-bit checks, s sBits[i]. */
+export interface SqrtPrim {
+  kind: "sqrt";
+  out: number;
+  in: number;
+  xBits: number[];
+  sBits: number[];
+}
+
+/**
+ * A piecewise polynomial of x, the same for every element: u = x − lo ∈ [0, 2^(segBits+offBits)),
+ * seg = u >> offBits, t = u mod 2^offBits, out = Σ_j coef[seg][j] · t^j · 2^(offBits·(d−j)).
+ * The segment's coefficients are selected by multilinear monomials of the segment bits (`monomials`
+ * lists the bit masks of size >= 2 that are built, in order), evaluated by Horner's rule in t.
+ */
+export interface PolyPrim {
+  kind: "poly";
+  out: number;
+  in: number;
+  lo: bigint;
+  segBits: number;
+  offBits: number;
+  coef: bigint[][];
+  monomials: number[];
+}
+
+export type Prim =
+  | InputPrim
+  | AffinePrim
+  | RescalePrim
+  | MulPrim
+  | MaxPrim
+  | CmpPrim
+  | DivPrim
+  | SqrtPrim
+  | PolyPrim;
 
 /** The prims one ONNX node lowered to (empty for pure reshapes). */
 export interface PlannedNode {
@@ -86,7 +166,39 @@ export function primConstraints(p: Prim, size: number): number {
       return 0;
     case "rescale":
       return p.bits.reduce((s, b) => s + b + (p.relu ? 1 : rescaleExtra(p.k)), 0);
+    case "mul":
+      return size;
+    case "max":
+      return p.bits.reduce((s, row) => row.reduce((t, b) => t + b + 1, s), 0);
+    case "cmp":
+      return p.test === "zero" ? 2 * size : p.bits.reduce((s, b) => s + b, 0);
+    case "div":
+      return p.qBits.reduce((s, q, i) => s + q + 2 * (p.rBits[i] as number) + 1, 0);
+    case "sqrt":
+      return p.xBits.reduce((s, x, i) => s + 2 * x + (p.sBits[i] as number) + 1, 0);
+    case "poly":
+      return size * (p.segBits + p.offBits + p.monomials.length + hornerProducts(p.coef));
   }
+}
+
+/**
+ * Products in the Horner evaluation acc_d = c_d, acc_j = c_j·2^w + t·acc_{j+1}: a step costs a
+ * constraint only when acc_{j+1} depends on the segment (otherwise t·acc is linear and --O2 folds it).
+ */
+export function hornerProducts(coef: bigint[][]): number {
+  const d = (coef[0]?.length ?? 1) - 1;
+  const varies = (j: number) => coef.some((c) => c[j] !== coef[0]?.[j]);
+  let n = 0;
+  let accVaries = varies(d);
+  let accZero = coef.every((c) => c[d] === 0n);
+  for (let j = d - 1; j >= 0; j--) {
+    // acc_{j+1} * t: a product of two signals iff acc_{j+1} is not a constant.
+    if (accVaries) n++;
+    // acc_j = c_j·2^w + t·acc_{j+1} is a signal (not constant) when t·acc_{j+1} is non-zero.
+    accVaries = varies(j) || !accZero;
+    accZero = accZero && coef.every((c) => c[j] === 0n);
+  }
+  return n;
 }
 
 /** Extra constraints of a bare (non-ReLU) rescale for round-half-away-from-zero tie handling. */

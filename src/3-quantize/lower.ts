@@ -5,6 +5,8 @@ import type { AffinePrim, Plan, PlannedNode, Prim, QTensor } from "./ir.js";
 import { quantizeArray } from "./quantize-value.js";
 import { bitsSigned, rescaleRelu, roundShift } from "./rounding.js";
 
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
 /** A value flowing through the graph at compile time: a constant, or a tensor of circuit signals. */
 export type Value = { kind: "const"; t: ConstTensor } | { kind: "signal"; q: QTensor };
 
@@ -239,6 +241,36 @@ export class LowerCtx {
       bits,
     });
     return out;
+  }
+
+  /** Register a signal tensor and the prim that computes it (the builders in ./prims/ use this). */
+  addPrim(prim: DistributiveOmit<Prim, "out">, t: Omit<QTensor, "id">): QTensor {
+    for (const [j, l] of t.lo.entries()) {
+      if (bitsSigned(l, t.hi[j] as bigint) > MAX_BITS)
+        this.error(
+          "field-overflow",
+          `an intermediate value of ${prim.kind} can reach ${bitsSigned(l, t.hi[j] as bigint)} bits, beyond ${MAX_BITS}`,
+          "lower --param-scale or --input-scale, or narrow the calibrated input range",
+        );
+    }
+    const out = this.builder.newTensor(t);
+    this.prims.push({ ...prim, out: out.id } as Prim);
+    return out;
+  }
+
+  /** A new tensor from constant-coefficient rows over `ins` at the same scale as the first input (wiring). */
+  gather(x: QTensor[], src: Int32Array, shape: number[], onnxName?: string): QTensor {
+    const rows = Array.from(src, (j) => ({ idx: Int32Array.of(j), coef: [1n] }));
+    const scale = x[0]?.scale ?? this.workScale;
+    if (x.some((q) => q.scale !== scale)) this.error("bug", "gather inputs must share a scale");
+    return this.affine(
+      onnxName ?? this.node.outputs[0] ?? "",
+      shape,
+      x,
+      rows,
+      new Array(src.length).fill(0n),
+      scale,
+    );
   }
 
   /** The same signals seen with another shape (Reshape, Flatten, Identity): no circuit cost. */

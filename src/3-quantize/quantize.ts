@@ -1,7 +1,8 @@
 import type { Graph } from "../1-decode/graph.js";
-import { nodeRef, numel } from "../1-decode/graph.js";
+import { numel } from "../1-decode/graph.js";
+import { foldNode } from "../2-rewrite/fold.js";
 import { fail } from "../errors.js";
-import { CONST_FOLDABLE, OPS } from "../ops/registry.js";
+import { OPS } from "../ops/registry.js";
 import type { InputPrim, Plan, Visibility } from "./ir.js";
 import { LowerCtx, PlanBuilder, type QuantScales, type Value } from "./lower.js";
 import { quantizeNumber } from "./quantize-value.js";
@@ -24,7 +25,7 @@ export function inputIntRange(
 }
 
 /** Lower the graph to circuit IR: scales, per-element bounds, error bounds, prims. */
-export function quantize(graph: Graph, opts: QuantOptions): Plan {
+export async function quantize(graph: Graph, opts: QuantOptions): Promise<Plan> {
   const b = new PlanBuilder();
   const env = new Map<string, Value>();
   for (const [name, t] of graph.constants) env.set(name, { kind: "const", t });
@@ -52,20 +53,23 @@ export function quantize(graph: Graph, opts: QuantOptions): Plan {
   }
 
   for (const node of graph.nodes) {
-    const op = OPS.get(node.opType);
-    if (!op) fail("bug", `op ${node.opType} passed the rewrite check but has no lowering`);
     const values = node.inputs.map((name) => (name === "" ? undefined : env.get(name)));
     const present = values.filter((v) => v !== undefined);
-    if (present.length > 0 && present.every((v) => v.kind === "const") && !CONST_FOLDABLE.has(node.opType)) {
-      fail(
-        "unsupported-op",
-        "all inputs are constants and constant folding of this op is not supported yet",
-        {
-          node: nodeRef(node),
-          hint: "fold constant subgraphs before export (e.g. onnx-simplifier)",
-        },
+    if (present.length > 0 && present.every((v) => v.kind === "const")) {
+      // Constant subgraphs are evaluated now (onnxruntime), whatever their op.
+      const outs = await foldNode(
+        node,
+        values.map((v) => (v?.kind === "const" ? v.t : undefined)),
+        graph.opset,
       );
+      outs.forEach((t, i) => {
+        const name = node.outputs[i];
+        if (name) env.set(name, { kind: "const", t });
+      });
+      continue;
     }
+    const op = OPS.get(node.opType);
+    if (!op) fail("bug", `op ${node.opType} passed the rewrite check but has no lowering`);
     const ctx = new LowerCtx(b, node, values, opts);
     const outs = op.lower(ctx);
     outs.forEach((v, i) => {

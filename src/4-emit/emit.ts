@@ -1,5 +1,15 @@
 import type { AffinePrim, Plan, Prim, QTensor, RescalePrim } from "../3-quantize/ir.js";
 import { bug } from "../errors.js";
+import {
+  type EmitEnv,
+  emitCmp,
+  emitDiv,
+  emitMax,
+  emitMul,
+  emitPoly,
+  emitSqrt,
+  polyTemplate,
+} from "./emit-prims.js";
 import { circuitNames, tensorSignal } from "./names.js";
 
 export interface EmitInfo {
@@ -35,6 +45,8 @@ export function emitCircuit(plan: Plan, info: EmitInfo): EmittedCircuit {
   const name = (id: number) => signal.get(id) ?? bug(`tensor ${id} has no signal`);
 
   const body: string[] = [];
+  const templates: string[] = [];
+  const env: EmitEnv = { tensor: (id) => tensor(plan, id), name };
   plan.inputs.forEach((p, i) => {
     const t = tensor(plan, p.out);
     const vis =
@@ -72,7 +84,12 @@ export function emitCircuit(plan: Plan, info: EmitInfo): EmittedCircuit {
     if (pn.prims.length === 0) body.push("// (no constraints: a view of existing signals or a constant)");
     for (const p of pn.prims) {
       if (p.kind === "input") continue;
-      body.push(...emitPrim(plan, p, name));
+      if (p.kind === "poly")
+        templates.push(
+          ...polyTemplate(p, tensorSignal(p.out), `node #${n.index} "${n.name}" (${n.opType})`),
+          "",
+        );
+      body.push(...emitPrim(plan, p, env));
       signal.set(p.out, tensorSignal(p.out));
     }
   }
@@ -94,6 +111,7 @@ export function emitCircuit(plan: Plan, info: EmitInfo): EmittedCircuit {
     "// Fixed point: real value = integer / 2^scale. Negative integers are field elements p - |x|.",
     'include "zkmlc/zkmlc.circom";',
     "",
+    ...templates,
     "template Model() {",
     ...body.map((l) => (l === "" ? "" : INDENT + l)),
     "}",
@@ -112,11 +130,28 @@ function offset(c: bigint): string {
   return c === 0n ? "" : c > 0n ? ` + ${c}` : ` - ${-c}`;
 }
 
-function emitPrim(plan: Plan, p: Exclude<Prim, { kind: "input" }>, name: (id: number) => string): string[] {
+function emitPrim(plan: Plan, p: Exclude<Prim, { kind: "input" }>, env: EmitEnv): string[] {
   const s = tensorSignal(p.out);
   const out = tensor(plan, p.out);
   const head = `signal ${s}[${out.lo.length}]; // scale 2^${out.scale}`;
-  return p.kind === "affine" ? [head, ...emitAffine(plan, p, s, name)] : [head, ...emitRescale(p, s, name)];
+  switch (p.kind) {
+    case "affine":
+      return [head, ...emitAffine(plan, p, s, env.name)];
+    case "rescale":
+      return [head, ...emitRescale(p, s, env.name)];
+    case "mul":
+      return [head, ...emitMul(p, s, env)];
+    case "max":
+      return [head, ...emitMax(p, s, env)];
+    case "cmp":
+      return [head, ...emitCmp(p, s, env)];
+    case "div":
+      return [head, ...emitDiv(p, s, env)];
+    case "sqrt":
+      return [head, ...emitSqrt(p, s, env)];
+    case "poly":
+      return [head, ...emitPoly(p, s, env)];
+  }
 }
 
 /**

@@ -13,12 +13,3 @@ import { reshape } from "./reshape.js";
 export const OPS: ReadonlyMap<string, OpSpec> = new Map(
   [add, constant, dropout, flatten, gemm, identity, matmul, relu, reshape].map((op) => [op.opType, op]),
 );
-
-/** Ops whose lowering accepts all-constant inputs (they only move data). */
-export const CONST_FOLDABLE: ReadonlySet<string> = new Set([
-  "Constant",
-  "Identity",
-  "Dropout",
-  "Flatten",
-  "Reshape",
-]);

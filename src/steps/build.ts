@@ -44,7 +44,7 @@ export async function loadBuild(dir: string): Promise<Build> {
   if ((await sha256File(requireArtifact(dir, "r1cs"))) !== settings.circuit.sha256.r1cs)
     mismatch(dir, "circuit.r1cs");
   const graph = rewrite(decodeModel(bytes));
-  return { dir, settings, graph, plan: quantize(graph, quantOptions(settings)), modelPath };
+  return { dir, settings, graph, plan: await quantize(graph, quantOptions(settings)), modelPath };
 }
 
 /** The witness calculator and symbol table of a build, loaded once and reused across samples. */

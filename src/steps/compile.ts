@@ -135,7 +135,7 @@ export async function planModel(modelPath: string, opts: CompileOptions = {}): P
   return {
     bytes,
     graph,
-    plan: quantize(graph, quantOptions({ scales, visibility, inputs })),
+    plan: await quantize(graph, quantOptions({ scales, visibility, inputs })),
     scales,
     visibility,
     cal,

@@ -1,0 +1,44 @@
+import type { MulPrim, QTensor } from "../ir.js";
+import { LowerCtx } from "../lower.js";
+
+/**
+ * Element products of two signal tensors: out[i] = a[ia[i]] · b[ib[i]] at scale s_a + s_b, one
+ * constraint each. Bounds are interval products; the error is |a|·e_b + |b|·e_a + e_a·e_b.
+ */
+export function mul(
+  ctx: LowerCtx,
+  a: QTensor,
+  ia: Int32Array,
+  b: QTensor,
+  ib: Int32Array,
+  shape: number[],
+  onnxName = ctx.node.outputs[0] ?? "",
+): QTensor {
+  const n = ia.length;
+  const lo: bigint[] = new Array(n);
+  const hi: bigint[] = new Array(n);
+  const err = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const j = ia[i] as number;
+    const k = ib[i] as number;
+    const c = [
+      (a.lo[j] as bigint) * (b.lo[k] as bigint),
+      (a.lo[j] as bigint) * (b.hi[k] as bigint),
+      (a.hi[j] as bigint) * (b.lo[k] as bigint),
+      (a.hi[j] as bigint) * (b.hi[k] as bigint),
+    ];
+    lo[i] = c.reduce((x, y) => (y < x ? y : x));
+    hi[i] = c.reduce((x, y) => (y > x ? y : x));
+    const ea = a.err[j] as number;
+    const eb = b.err[k] as number;
+    err[i] = LowerCtx.magnitude(a, j) * eb + LowerCtx.magnitude(b, k) * ea + ea * eb;
+  }
+  const prim: Omit<MulPrim, "out"> = { kind: "mul", a: a.id, b: b.id, ia, ib };
+  return ctx.addPrim(prim, { onnxName, shape, scale: a.scale + b.scale, lo, hi, err });
+}
+
+export function evaluateMul(p: MulPrim, vals: bigint[][]): bigint[] {
+  const a = vals[p.a] as bigint[];
+  const b = vals[p.b] as bigint[];
+  return Array.from(p.ia, (j, i) => (a[j] as bigint) * (b[p.ib[i] as number] as bigint));
+}
