@@ -15,10 +15,21 @@ import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as tf from "@tensorflow/tfjs";
-import { InferenceSession, Tensor } from "onnxruntime-node";
 import { attr, buildModel, DataType, node, tensorProto, valueInfo } from "../../src/1-decode/onnx-builder.js";
-import { mulberry32 } from "../prng.js";
-import { ezklInput, IMAGE_SIZE, loadMnist, NUM_CLASSES, type Split } from "./data.js";
+import {
+  accuracy,
+  argmax,
+  checkOnnx,
+  fmtRange as fmt,
+  layerWeights,
+  pct,
+  range,
+  toTensors,
+  trainEpochs,
+  transpose,
+  useCpuBackend,
+} from "../train-utils.js";
+import { ezklInput, IMAGE_SIZE, loadMnist, NUM_CLASSES } from "./data.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -33,75 +44,8 @@ const L2 = 1e-4;
 /** Augmentation: every epoch, each training digit is shifted by a seeded random dx, dy in [-SHIFT, SHIFT]. */
 const SHIFT = 1;
 
-function permutation(n: number, rand: () => number): number[] {
-  const p = Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    const t = p[i] as number;
-    p[i] = p[j] as number;
-    p[j] = t;
-  }
-  return p;
-}
-
-/** A 28x28 image moved by (dx, dy) pixels, zero filled. */
-function shifted(img: Float32Array, dx: number, dy: number): Float32Array {
-  const out = new Float32Array(IMAGE_SIZE);
-  for (let r = 0; r < 28; r++) {
-    const sr = r - dy;
-    if (sr < 0 || sr >= 28) continue;
-    for (let c = 0; c < 28; c++) {
-      const sc = c - dx;
-      if (sc >= 0 && sc < 28) out[r * 28 + c] = img[sr * 28 + sc] as number;
-    }
-  }
-  return out;
-}
-
-/** Tensors of `split` in the order `order` (default: as stored), each image passed through `map`. */
-function toTensors(
-  split: Split,
-  order: readonly number[] = split.y.map((_, i) => i),
-  map: (img: Float32Array) => Float32Array = (img) => img,
-): { xs: tf.Tensor2D; ys: tf.Tensor2D } {
-  const flat = new Float32Array(order.length * IMAGE_SIZE);
-  const labels: number[] = [];
-  order.forEach((k, i) => {
-    flat.set(map(split.x[k] as Float32Array), i * IMAGE_SIZE);
-    labels.push(split.y[k] as number);
-  });
-  const xs = tf.tensor2d(flat, [order.length, IMAGE_SIZE]);
-  const ys = tf.tidy(() => tf.oneHot(tf.tensor1d(labels, "int32"), NUM_CLASSES).toFloat() as tf.Tensor2D);
-  return { xs, ys };
-}
-
-function argmax(v: ArrayLike<number>, offset = 0, n = NUM_CLASSES): number {
-  let best = 0;
-  for (let i = 1; i < n; i++) if ((v[offset + i] as number) > (v[offset + best] as number)) best = i;
-  return best;
-}
-
-function range(a: ArrayLike<number>): { min: number; max: number } {
-  let min = Number.POSITIVE_INFINITY;
-  let max = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < a.length; i++) {
-    const v = a[i] as number;
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  return { min, max };
-}
-
-/** [rows, cols] row-major -> [cols, rows] row-major. */
-function transpose(a: Float32Array, rows: number, cols: number): Float32Array {
-  const t = new Float32Array(a.length);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) t[c * rows + r] = a[r * cols + c] as number;
-  return t;
-}
-
 const t0 = Date.now();
-await tf.setBackend("cpu");
-await tf.ready();
+await useCpuBackend();
 
 const { train, test } = loadMnist();
 console.log(`data: ${train.x.length} train / ${test.x.length} test digits (backend ${tf.getBackend()})`);
@@ -134,30 +78,14 @@ model.compile({
   loss: (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.losses.softmaxCrossEntropy(yTrue, yPred),
 });
 
-function accuracy(logits: tf.Tensor2D, labels: number[]): number {
-  const data = logits.dataSync();
-  let ok = 0;
-  labels.forEach((y, i) => {
-    if (argmax(data, i * NUM_CLASSES) === y) ok++;
-  });
-  return ok / labels.length;
-}
-
-const rand = mulberry32(SEED);
-for (let epoch = 1; epoch <= EPOCHS; epoch++) {
-  const order = permutation(train.x.length, rand);
-  const shift = (): number => Math.floor(rand() * (2 * SHIFT + 1)) - SHIFT;
-  const { xs, ys } = toTensors(train, order, (img) => shifted(img, shift(), shift()));
-  // AdamOptimizer reads its (protected) learningRate field at every step.
-  (optimizer as unknown as { learningRate: number }).learningRate = LEARNING_RATE * LR_DECAY ** (epoch - 1);
-  const h = await model.fit(xs, ys, { batchSize: BATCH, epochs: 1, shuffle: false, verbose: 0 });
-  tf.dispose([xs, ys]);
-  const testAcc = tf.tidy(() => accuracy(model.predict(testT.xs) as tf.Tensor2D, test.y));
-  const loss = h.history.loss?.[0] as number;
-  console.log(
-    `epoch ${epoch}/${EPOCHS} loss ${loss.toFixed(4)} test acc ${(100 * testAcc).toFixed(2)}% (${((Date.now() - t0) / 1000).toFixed(0)} s)`,
-  );
-}
+await trainEpochs(
+  model,
+  optimizer,
+  train,
+  { seed: SEED, epochs: EPOCHS, batch: BATCH, learningRate: LEARNING_RATE, lrDecay: LR_DECAY, shift: SHIFT },
+  () => `test acc ${pct(tf.tidy(() => accuracy(model.predict(testT.xs) as tf.Tensor, test.y)))}`,
+  t0,
+);
 
 const trainAcc = tf.tidy(() => accuracy(model.predict(trainT.xs) as tf.Tensor2D, train.y));
 const tfLogits = model.predict(testT.xs) as tf.Tensor2D;
@@ -165,12 +93,8 @@ const tfData = tfLogits.dataSync();
 const tfAcc = accuracy(tfLogits, test.y);
 
 // tfjs Dense kernels are [in, out]; Gemm(transB=1) takes B as [out, in].
-const fc1 = model.getLayer("fc1").getWeights();
-const fc2 = model.getLayer("fc2").getWeights();
-const [k1, b1, k2, b2] = [fc1[0], fc1[1], fc2[0], fc2[1]].map((t) => {
-  if (!t) throw new Error("missing weights");
-  return t.dataSync() as Float32Array;
-}) as [Float32Array, Float32Array, Float32Array, Float32Array];
+const [k1, b1] = layerWeights(model, "fc1") as [Float32Array, Float32Array];
+const [k2, b2] = layerWeights(model, "fc2") as [Float32Array, Float32Array];
 const w1 = transpose(k1, IMAGE_SIZE, HIDDEN);
 const w2 = transpose(k2, HIDDEN, NUM_CLASSES);
 const ranges = {
@@ -215,24 +139,11 @@ if (!firstTest) throw new Error("empty test split");
 writeFileSync(join(here, "input.json"), `${JSON.stringify(ezklInput(firstTest))}\n`);
 
 // Check the ONNX model against tfjs on the whole test split, one digit at a time ([1, 784] input).
-const session = await InferenceSession.create(onnxBytes);
-let maxDiff = 0;
-let ortOk = 0;
-for (let i = 0; i < test.x.length; i++) {
-  const x = test.x[i] as Float32Array;
-  const out = await session.run({ input: new Tensor("float32", x, [1, IMAGE_SIZE]) });
-  const y = out.output?.data as Float32Array;
-  for (let j = 0; j < NUM_CLASSES; j++) {
-    maxDiff = Math.max(maxDiff, Math.abs((y[j] as number) - (tfData[i * NUM_CLASSES + j] as number)));
-  }
-  if (argmax(y) === test.y[i]) ortOk++;
-}
-const ortAcc = ortOk / test.x.length;
-const firstOut = await session.run({ input: new Tensor("float32", firstTest, [1, IMAGE_SIZE]) });
-const firstLogits = Array.from(firstOut.output?.data as Float32Array);
+const check = await checkOnnx(onnxBytes, test.x, [1, IMAGE_SIZE], tfData, NUM_CLASSES);
+const maxDiff = check.maxDiff;
+const ortAcc = check.outputs.filter((y, i) => argmax(y) === test.y[i]).length / test.x.length;
+const firstLogits = Array.from(check.outputs[0] ?? []);
 
-const pct = (a: number): string => `${(100 * a).toFixed(2)}%`;
-const fmt = (r: { min: number; max: number }): string => `[${r.min.toFixed(4)}, ${r.max.toFixed(4)}]`;
 console.log(`train accuracy ${pct(trainAcc)}`);
 console.log(`test accuracy: tfjs ${pct(tfAcc)}, onnxruntime ${pct(ortAcc)}`);
 console.log(`max |onnxruntime - tfjs| over the test split: ${maxDiff.toExponential(3)}`);

@@ -3,11 +3,15 @@ import { nodeRef } from "../1-decode/graph.js";
 import { fail } from "../errors.js";
 import { OPS } from "../ops/registry.js";
 import { SHAPE_ONLY_OPS } from "./fold.js";
+import { foldBatchNorm } from "./fold-batchnorm.js";
+import { reluBeforeMaxPool } from "./relu-before-maxpool.js";
 
 /**
  * Graph-level checks and rewrites before quantization: every op must be supported (all offenders are
  * reported in one error), nodes must be in topological order, and every graph output must be produced.
  * Identity/Dropout/Constant need no rewrite: they lower to aliases and constants at no cost.
+ * BatchNormalization after a Conv/Gemm with constant weights is folded into it (fold-batchnorm.ts), and
+ * Relu → MaxPool is reordered to MaxPool → Relu (relu-before-maxpool.ts).
  */
 export function rewrite(graph: Graph): Graph {
   const constant = constantNodes(graph);
@@ -39,7 +43,7 @@ export function rewrite(graph: Graph): Graph {
   for (const o of graph.outputs) {
     if (!known.has(o.name)) fail("bad-onnx", `graph output "${o.name}" is not produced by any node`);
   }
-  return graph;
+  return reluBeforeMaxPool(foldBatchNorm(graph));
 }
 
 /**
@@ -56,6 +60,8 @@ export function constantNodes(graph: Graph): Set<GraphNode> {
     if (folded) out.add(n);
     if (folded || SHAPE_ONLY_OPS.has(n.opType) || (ins.length === 0 && n.opType === "Constant"))
       for (const o of n.outputs) known.add(o);
+    // Dropout's mask is all true in inference.
+    if (n.opType === "Dropout" && n.outputs[1]) known.add(n.outputs[1]);
   }
   return out;
 }

@@ -95,7 +95,10 @@ export interface DivPrim {
   rBits: number[];
 }
 
-/** out[i] = floor(sqrt(x[i])) with x[i] >= 0: s² <= x < (s+1)², both sides xBits[i]-bit checks, s sBits[i]. */
+/**
+ * out[i] = floor(sqrt(x[i])) with x[i] >= 0: s² <= x < (s+1)², both sides xBits[i]-bit checks, s sBits[i]
+ * (0: s needs no range check, allowed for xBits <= 125).
+ */
 export interface SqrtPrim {
   kind: "sqrt";
   out: number;
@@ -145,6 +148,16 @@ export interface PlannedOutput {
   tensor: number;
   /** The output's shape (an alias may view the tensor with another shape). */
   shape: number[];
+  /** Applied to the decoded output outside the circuit (compile option softmax: "outside"). */
+  postprocess?: Postprocess;
+}
+
+/** A (Log)Softmax left out of the circuit: the circuit outputs its logits, decoding applies it. */
+export interface Postprocess {
+  op: "Softmax" | "LogSoftmax";
+  /** Normalized axis; coerce2d: opset < 13 semantics (rows span every dimension from the axis on). */
+  axis: number;
+  coerce2d: boolean;
 }
 
 export interface Plan {

@@ -42,6 +42,8 @@ export class LowerCtx {
     readonly node: GraphNode,
     private readonly values: (Value | undefined)[],
     readonly scales: QuantScales,
+    /** Opset of the graph's default domain (attribute semantics change across opsets, e.g. Softmax's axis). */
+    readonly opset = 22,
   ) {}
 
   get workScale(): number {

@@ -3,8 +3,10 @@ import { numel } from "../1-decode/graph.js";
 import { foldNode } from "../2-rewrite/fold.js";
 import { fail } from "../errors.js";
 import { OPS } from "../ops/registry.js";
-import type { InputPrim, Plan, Visibility } from "./ir.js";
+import { fuseAffine } from "./fuse.js";
+import type { InputPrim, Plan, Postprocess, Visibility } from "./ir.js";
 import { LowerCtx, PlanBuilder, type QuantScales, type Value } from "./lower.js";
+import { outsideSoftmax, type SoftmaxMode } from "./postprocess.js";
 import { quantizeNumber } from "./quantize-value.js";
 import { bitsUnsigned } from "./rounding.js";
 
@@ -12,6 +14,8 @@ export interface QuantOptions extends QuantScales {
   visibility: { input: Visibility };
   /** Calibrated real range [lo, hi] per graph input name. */
   ranges: Record<string, [number, number]>;
+  /** "outside": a (Log)Softmax that is a graph output is applied after decoding (see postprocess.ts). */
+  softmax?: SoftmaxMode;
 }
 
 /** The integer range [lo, lo + 2^bits) that the circuit enforces for a calibrated real range. */
@@ -33,7 +37,12 @@ export async function quantize(graph: Graph, opts: QuantOptions): Promise<Plan> 
   for (const input of graph.inputs) {
     const range = opts.ranges[input.name];
     if (!range) fail("bug", `no calibrated range for input "${input.name}"`);
-    const r = inputIntRange(range, opts.inputScale);
+    // Integer and bool inputs are exact at scale 0 (a bool is 0 or 1); real inputs take the input scale.
+    const scale =
+      input.dtype === "float32" || input.dtype === "float64" || input.dtype === "float16"
+        ? opts.inputScale
+        : 0;
+    const r = inputIntRange(range, scale);
     const visibility = opts.visibility.input;
     const n = numel(input.shape);
     // Private inputs are range-checked to [lo, lo + 2^bits): that is what the bound analysis may assume.
@@ -42,18 +51,28 @@ export async function quantize(graph: Graph, opts: QuantOptions): Promise<Plan> 
     const q = b.newTensor({
       onnxName: input.name,
       shape: input.shape,
-      scale: opts.inputScale,
+      scale,
       lo: new Array(n).fill(r.lo),
       hi: new Array(n).fill(hi),
-      err: new Float64Array(n).fill(2 ** -(opts.inputScale + 1)),
+      err: new Float64Array(n).fill(scale === 0 ? 0 : 2 ** -(scale + 1)),
     });
     const prim: InputPrim = { kind: "input", out: q.id, lo: r.lo, bits: r.bits, visibility };
     b.plan.inputs.push(prim);
     env.set(input.name, { kind: "signal", q });
   }
 
+  const outside = outsideSoftmax(graph, opts.softmax);
+  const postprocess = new Map<string, Postprocess>();
   for (const node of graph.nodes) {
     const values = node.inputs.map((name) => (name === "" ? undefined : env.get(name)));
+    const post = outside.get(node);
+    const logits = values[0];
+    if (post && logits?.kind === "signal") {
+      // Left out of the circuit: the graph output carries the logits, decoding applies the function.
+      env.set(node.outputs[0] ?? "", logits);
+      postprocess.set(node.outputs[0] ?? "", post);
+      continue;
+    }
     const present = values.filter((v) => v !== undefined);
     if (present.length > 0 && present.every((v) => v.kind === "const")) {
       // Constant subgraphs are evaluated now (onnxruntime), whatever their op.
@@ -70,7 +89,7 @@ export async function quantize(graph: Graph, opts: QuantOptions): Promise<Plan> 
     }
     const op = OPS.get(node.opType);
     if (!op) fail("bug", `op ${node.opType} passed the rewrite check but has no lowering`);
-    const ctx = new LowerCtx(b, node, values, opts);
+    const ctx = new LowerCtx(b, node, values, opts, graph.opset);
     const outs = op.lower(ctx);
     outs.forEach((v, i) => {
       const name = node.outputs[i];
@@ -90,7 +109,14 @@ export async function quantize(graph: Graph, opts: QuantOptions): Promise<Plan> 
     if (v.kind === "const") {
       fail("unsupported-op", `graph output "${o.name}" is a constant: it does not depend on the input`);
     }
-    b.plan.outputs.push({ onnxName: o.name, tensor: v.q.id, shape: v.q.shape });
+    const post = postprocess.get(o.name);
+    b.plan.outputs.push({
+      onnxName: o.name,
+      tensor: v.q.id,
+      shape: v.q.shape,
+      ...(post ? { postprocess: post } : {}),
+    });
   }
+  fuseAffine(b.plan);
   return b.plan;
 }

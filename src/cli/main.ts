@@ -1,8 +1,12 @@
 #!/usr/bin/env node
+import { basename } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { releaseCurves } from "../6-prove/curve.js";
 import { PROOF_SYSTEMS, type ProofSystem } from "../6-prove/systems.js";
-import { ZkmlError } from "../errors.js";
+import { parseMaxRegression } from "../bench/compare.js";
+import { runBench } from "../bench/run-bench.js";
+import { comparisonText, summaryText } from "../bench/text.js";
+import { fail, ZkmlError } from "../errors.js";
 import { OPS } from "../ops/registry.js";
 import { accuracy } from "../steps/accuracy.js";
 import { compile } from "../steps/compile.js";
@@ -14,6 +18,7 @@ import type { CompileOptions } from "../steps/settings.js";
 import { contribute, DEV_SETUP_WARNING, setup, verifySetup } from "../steps/setup.js";
 import { exportVerifier, verify } from "../steps/verify.js";
 import { VERSION } from "../version.js";
+import { benchProgress } from "./bench-progress.js";
 import { num, seconds, shapes, table } from "./format.js";
 
 /** What a command hands back: a JSON object for --json, and lines for humans. */
@@ -54,7 +59,18 @@ function compileOptions(cmd: Command): Command {
     )
     .addOption(
       systemOption("proof system to compile for: O2 for groth16, O1 for plonk/fflonk (default groth16)"),
+    )
+    .addOption(
+      new Option(
+        "--softmax <where>",
+        "circuit: prove (Log)Softmax; outside: prove the logits of a (Log)Softmax graph output and apply it when decoding (default circuit)",
+      ).choices(["circuit", "outside"]),
     );
+}
+
+/** The line that says a (Log)Softmax output is computed outside the circuit: never silent. */
+function outsideLine(o: { output: string; op: string; axis: number; coerce2d: boolean }): string {
+  return `output ${o.output}: ${o.op} (axis ${o.axis}${o.coerce2d ? ", 2-D" : ""}) applied outside the circuit when decoding; the proof covers its logits`;
 }
 
 function systemOption(what = "proof system (default: the one the build was compiled for)"): Option {
@@ -69,6 +85,7 @@ function toCompileOptions(o: Record<string, unknown>): CompileOptions {
     paramScale: o.paramScale as number | undefined,
     inputVisibility: o.inputVisibility as CompileOptions["inputVisibility"],
     system: o.system as ProofSystem | undefined,
+    softmax: o.softmax as CompileOptions["softmax"],
   };
 }
 
@@ -143,6 +160,7 @@ async function main(argv: string[]): Promise<number> {
           table(["#", "name", "op", "inputs", "outputs", "scale", "bits", "constraints"], rows),
           "",
           `${r.totals.nodes} nodes, ~${r.totals.constraints} constraints (Groth16, --O2), widest value ${r.totals.maxBits} bits`,
+          ...r.outside.map(outsideLine),
         ],
       };
     }),
@@ -165,6 +183,9 @@ async function main(argv: string[]): Promise<number> {
             `compiled ${model} -> ${dir}`,
             `constraints: ${settings.circuit.constraints} (public signals: ${settings.circuit.publicSignals})`,
             `input: ${settings.inputs.map((i) => `${i.name} ${i.visibility}, scale 2^${i.scale}, range [${i.range}]`).join("; ")}`,
+            ...settings.outputs.flatMap((o) =>
+              o.postprocess ? [outsideLine({ output: o.name, ...o.postprocess })] : [],
+            ),
           ],
         };
       }),
@@ -392,6 +413,9 @@ async function main(argv: string[]): Promise<number> {
           text: [
             `build: ${r.buildDir}`,
             `constraints: ${r.compile.settings.circuit.constraints} (input ${r.compile.settings.visibility.input})`,
+            ...r.compile.settings.outputs.flatMap((o) =>
+              o.postprocess ? [outsideLine({ output: o.name, ...o.postprocess })] : [],
+            ),
             ...outputLines(r.prove.output),
             `proof: ${r.verify.valid ? "valid" : `INVALID (${r.verify.reason})`}; verifier: ${r.verifier}`,
             "",
@@ -409,6 +433,70 @@ async function main(argv: string[]): Promise<number> {
             ...(r.setup.developmentOnly ? ["", `WARNING: ${DEV_SETUP_WARNING}`] : []),
           ],
           exitCode: r.verify.valid ? 0 : 1,
+        };
+      }),
+    );
+
+  compileOptions(
+    program
+      .command("bench <models...>")
+      .description(
+        "time every step N times per model against native inference; JSON, Markdown, SVG charts, baseline gate",
+      ),
+  )
+    .option("--runs <n>", "runs per model (default 3)", int)
+    .option(
+      "-i, --input <file>",
+      "input to prove (default: input.json beside each model, else a generated one)",
+    )
+    .option("-d, --data <file>", "data set for accuracy vs float (circuit vs onnxruntime argmax)")
+    .option("--md <file>", "write the Markdown report")
+    .option("--svg-dir <dir>", "write the SVG charts (default: the Markdown report's folder)")
+    .option(
+      "--compare <baseline.json>",
+      "exit 1 if constraints grew or a time ratio regressed against this report",
+    )
+    .option(
+      "--max-regression <pct>",
+      "allowed growth of a step's time ratio to native inference (default 20%)",
+    )
+    .action(
+      act(async (models: string[], o: Record<string, unknown>) => {
+        // `--json out.json`: the global --json flag takes no value, so the file arrives as a model.
+        const jsonFiles = models.filter((m) => m.toLowerCase().endsWith(".json"));
+        if (jsonFiles.length > 1)
+          fail("bad-input", `one --json output file at most, got ${jsonFiles.join(", ")}`);
+        const paths = models.filter((m) => !jsonFiles.includes(m));
+        if (paths.length === 0) fail("bad-input", "no model given");
+        const r = await runBench(
+          paths.map((m) => ({
+            name: basename(defaultBuildDir(m)),
+            model: m,
+            input: o.input as string | undefined,
+            data: o.data as string | undefined,
+            compile: toCompileOptions(o),
+          })),
+          {
+            runs: o.runs as number | undefined,
+            system: o.system as ProofSystem | undefined,
+            jsonOut: jsonFiles[0],
+            mdOut: o.md as string | undefined,
+            svgDir: o.svgDir as string | undefined,
+            compare: o.compare as string | undefined,
+            maxRegression:
+              o.maxRegression === undefined ? undefined : parseMaxRegression(o.maxRegression as string),
+            onProgress: process.stderr.isTTY && !common.json ? benchProgress() : undefined,
+          },
+        );
+        const c = r.comparison;
+        return {
+          json: jsonFiles[0] ? { written: r.written, comparison: c } : { ...r.report, comparison: c },
+          text: [
+            ...summaryText(r.report),
+            ...(r.written.length > 0 ? ["", `wrote ${r.written.join(", ")}`] : []),
+            ...(c ? ["", ...comparisonText(c)] : []),
+          ],
+          exitCode: c && !c.ok ? 1 : 0,
         };
       }),
     );

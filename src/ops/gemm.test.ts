@@ -50,16 +50,54 @@ describe("Gemm", () => {
     expect(constraints).toBe(4 * 9); // [-1, 1] at 2^7 is [-128, 128]: 9-bit checks, and no product constraint
   });
 
-  it("rejects two signal operands and mismatched inner dimensions, naming the node", async () => {
-    const two = singleOp({
-      op: "Gemm",
-      inputs: [
-        ["a", [1, 4]],
-        ["b", [4, 2]],
+  it("A and B signals (the ONNX node tests' variants): alpha, beta, transposes, C signal or constant", async () => {
+    const signals = (
+      a: number[],
+      b: number[],
+      c: number[] | undefined,
+      attrs: Record<string, ReturnType<typeof attr.int>>,
+    ) =>
+      singleOp({
+        op: "Gemm",
+        inputs: [["a", a], ["b", b], ...(c ? [["c", c] as [string, number[]]] : [])],
+        attrs,
+        output: [transposed(a, attrs.transA)[0] as number, transposed(b, attrs.transB)[1] as number],
+      });
+    const transposed = (s: number[], t: unknown) => (t ? [s[1], s[0]] : s);
+    const size = (s: number[] | undefined) => (s ?? []).reduce((p, d) => p * d, 1);
+    const cases: [number[], number[], number[] | undefined, Record<string, ReturnType<typeof attr.int>>][] = [
+      [
+        [4, 3],
+        [5, 4],
+        [1, 5],
+        { transA: attr.int(1), transB: attr.int(1), alpha: attr.float(0.25), beta: attr.float(0.35) },
       ],
-      output: [1, 2],
+      [[3, 5], [5, 4], [1, 4], { alpha: attr.float(0.5) }],
+      [[2, 7], [7, 4], [1, 4], { beta: attr.float(0.5) }],
+      [[3, 6], [6, 4], [3, 4], {}],
+      [[2, 10], [10, 3], undefined, {}],
+      [[2, 3], [3, 4], [], {}],
+      [[3, 7], [7, 3], [1], {}],
+    ];
+    for (const [a, b, c, attrs] of cases) {
+      const s = Array.from({ length: 3 }, () => [
+        uniform(r, size(a)),
+        uniform(r, size(b)),
+        ...(c ? [uniform(r, size(c))] : []),
+      ]);
+      await checkAgainstFloat(signals(a, b, c, attrs), s);
+    }
+    const m = signals([2, 3], [3, 2], undefined, {});
+    expect((await checkCircuit(m, [[uniform(r, 6), uniform(r, 6)]])).constraints).toBe(12 * 9 + 2 * 3 * 2);
+    const withC = signals([2, 3], [2, 3], [2], {
+      transB: attr.int(1),
+      alpha: attr.float(0.5),
+      beta: attr.float(3),
     });
-    await expect(checkAgainstFloat(two, [])).rejects.toThrow(/both operands are signals/);
+    await checkCircuit(withC, [[uniform(r, 6), uniform(r, 6), uniform(r, 2)]]);
+  });
+
+  it("rejects mismatched inner dimensions and a C that does not broadcast, naming the node", async () => {
     const bad = singleOp({
       op: "Gemm",
       inputs: [["x", [1, 3]]],
@@ -70,5 +108,15 @@ describe("Gemm", () => {
       code: "bad-shape",
       node: { name: "n0", opType: "Gemm" },
     });
+    const badC = singleOp({
+      op: "Gemm",
+      inputs: [["x", [1, 4]]],
+      weights: [
+        ["W", [4, 5], W],
+        ["C", [3], [1, 2, 3]],
+      ],
+      output: [1, 5],
+    });
+    await expect(checkAgainstFloat(badC, [])).rejects.toMatchObject({ code: "bad-shape" });
   });
 });

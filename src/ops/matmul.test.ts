@@ -59,20 +59,70 @@ describe("MatMul", () => {
     expect((await checkCircuit(m, [[uniform(r, 6)]])).constraints).toBe(6 * 9);
   });
 
-  it("rejects a product of two signals and a shape mismatch", async () => {
-    await expect(
-      checkAgainstFloat(
-        singleOp({
-          op: "MatMul",
-          inputs: [
-            ["a", [2, 2]],
-            ["b", [2, 2]],
-          ],
-          output: [2, 2],
-        }),
-        [],
-      ),
-    ).rejects.toThrow(/both operands are signals/);
+  it("signal × signal: one constraint per product, numpy batch broadcasting and 1-D operands", async () => {
+    const two = (a: number[], b: number[], out: number[]) =>
+      singleOp({
+        op: "MatMul",
+        inputs: [
+          ["a", a],
+          ["b", b],
+        ],
+        output: out,
+      });
+    const size = (s: number[]) => s.reduce((p, d) => p * d, 1);
+    // the ONNX node tests' shapes: 2d, 3d, 4d, 1d·1d, 1d·3d, 4d·1d, broadcast batch
+    const cases: [number[], number[], number[]][] = [
+      [
+        [3, 4],
+        [4, 3],
+        [3, 3],
+      ],
+      [
+        [2, 3, 4],
+        [2, 4, 3],
+        [2, 3, 3],
+      ],
+      [
+        [1, 2, 3, 4],
+        [1, 2, 4, 3],
+        [1, 2, 3, 3],
+      ],
+      [[3], [3], []],
+      [[4], [2, 4, 1], [2, 1]],
+      [[1, 2, 4, 3], [3], [1, 2, 4]],
+      [
+        [3, 1, 3, 4],
+        [1, 2, 4, 2],
+        [3, 2, 3, 2],
+      ],
+    ];
+    for (const [a, b, out] of cases) {
+      const s = Array.from({ length: 3 }, () => [uniform(r, size(a)), uniform(r, size(b))]);
+      const { plan } = await checkAgainstFloat(two(a, b, out), s);
+      expect(plan.tensors.at(-1)?.shape, `[${a}] × [${b}]`).toEqual(out);
+      expect(plan.tensors.at(-1)?.scale).toBe(14);
+    }
+    const m = two([2, 3], [3, 2], [2, 2]);
+    const s = [[uniform(r, 6), uniform(r, 6)]];
+    expect((await checkCircuit(m, s)).constraints).toBe(12 * 9 + 2 * 3 * 2);
+  });
+
+  it("A·A computes each distinct product once; a batched constant operand is free", async () => {
+    const m = singleOp({ op: "MatMul", inputs: [["x", [3, 3]]], nodeInputs: ["x", "x"], output: [3, 3] });
+    const s = [[uniform(r, 9)]];
+    await checkAgainstFloat(m, s);
+    // 27 products x[i][k]·x[k][j]; x[0][1]·x[1][0] and x[1][0]·x[0][1] (and the like) coincide: 27 − 3
+    expect((await checkCircuit(m, s)).constraints).toBe(9 * 9 + 24);
+    const batched = singleOp({
+      op: "MatMul",
+      inputs: [["x", [3, 4]]],
+      weights: [["W", [2, 4, 3], uniform(r, 24)]],
+      output: [2, 3, 3],
+    });
+    await checkAgainstFloat(batched, [[uniform(r, 12)]]);
+  });
+
+  it("rejects a shape mismatch", async () => {
     await expect(
       checkAgainstFloat(
         singleOp({ op: "MatMul", inputs: [["x", [1, 5]]], weights: [["W", [6, 3], W]], output: [1, 3] }),

@@ -1,15 +1,193 @@
+import { abs } from "./abs.js";
 import { add } from "./add.js";
+import { and } from "./and.js";
+import { argMax } from "./argmax.js";
+import { argMin } from "./argmin.js";
+import { averagePool } from "./averagepool.js";
+import { batchNormalization } from "./batchnormalization.js";
+import { cast } from "./cast.js";
+import { ceil } from "./ceil.js";
+import { celu } from "./celu.js";
+import { clip } from "./clip.js";
+import { concat } from "./concat.js";
 import { constant } from "./constant.js";
+import { conv } from "./conv.js";
+import { convTranspose } from "./convtranspose.js";
+import { depthToSpace } from "./depthtospace.js";
+import { div } from "./div.js";
 import { dropout } from "./dropout.js";
+import { einsum } from "./einsum.js";
+import { elu } from "./elu.js";
+import { equal } from "./equal.js";
+import { erfOp } from "./erf.js";
+import { exp } from "./exp.js";
+import { expand } from "./expand.js";
 import { flatten } from "./flatten.js";
+import { floor } from "./floor.js";
+import { gather } from "./gather.js";
+import { gatherElements } from "./gatherelements.js";
+import { gelu } from "./gelu.js";
 import { gemm } from "./gemm.js";
+import { globalAveragePool } from "./globalaveragepool.js";
+import { globalMaxPool } from "./globalmaxpool.js";
+import { greater } from "./greater.js";
+import { greaterOrEqual } from "./greaterorequal.js";
+import { hardSigmoidOp } from "./hardsigmoid.js";
+import { hardSwish } from "./hardswish.js";
 import { identity } from "./identity.js";
+import { instanceNormalization } from "./instancenormalization.js";
+import { layerNormalization } from "./layernormalization.js";
+import { leakyRelu } from "./leakyrelu.js";
+import { less } from "./less.js";
+import { lessOrEqual } from "./lessorequal.js";
+import { log } from "./log.js";
+import { logSoftmax } from "./logsoftmax.js";
 import { matmul } from "./matmul.js";
+import { max } from "./max.js";
+import { maxPool } from "./maxpool.js";
+import { mean } from "./mean.js";
+import { min } from "./min.js";
+import { mish } from "./mish.js";
+import { mul } from "./mul.js";
+import { neg } from "./neg.js";
+import { not } from "./not.js";
 import type { OpSpec } from "./op.js";
+import { or } from "./or.js";
+import { pad } from "./pad.js";
+import { pow } from "./pow.js";
+import { prelu } from "./prelu.js";
+import { reciprocal } from "./reciprocal.js";
+import { reduceL1 } from "./reducel1.js";
+import { reduceL2 } from "./reducel2.js";
+import { reduceLogSumExp } from "./reducelogsumexp.js";
+import { reduceMax } from "./reducemax.js";
+import { reduceMean } from "./reducemean.js";
+import { reduceMin } from "./reducemin.js";
+import { reduceSum } from "./reducesum.js";
+import { reduceSumSquare } from "./reducesumsquare.js";
 import { relu } from "./relu.js";
 import { reshape } from "./reshape.js";
+import { resize } from "./resize.js";
+import { round } from "./round.js";
+import { selu } from "./selu.js";
+import { shapeOp } from "./shape.js";
+import { sigmoid } from "./sigmoid.js";
+import { sign } from "./sign.js";
+import { size } from "./size.js";
+import { slice } from "./slice.js";
+import { softmax } from "./softmax.js";
+import { softplus } from "./softplus.js";
+import { softsign } from "./softsign.js";
+import { spaceToDepth } from "./spacetodepth.js";
+import { split } from "./split.js";
+import { sqrt } from "./sqrt.js";
+import { squeeze } from "./squeeze.js";
+import { sub } from "./sub.js";
+import { sum } from "./sum.js";
+import { tanh } from "./tanh.js";
+import { tile } from "./tile.js";
+import { topK } from "./topk.js";
+import { transpose } from "./transpose.js";
+import { unsqueeze } from "./unsqueeze.js";
+import { upsample } from "./upsample.js";
+import { where } from "./where.js";
+import { xor } from "./xor.js";
 
 /** Every supported ONNX operator (default domain), one line each. */
 export const OPS: ReadonlyMap<string, OpSpec> = new Map(
-  [add, constant, dropout, flatten, gemm, identity, matmul, relu, reshape].map((op) => [op.opType, op]),
+  [
+    abs,
+    add,
+    and,
+    argMax,
+    argMin,
+    averagePool,
+    batchNormalization,
+    cast,
+    ceil,
+    celu,
+    clip,
+    concat,
+    constant,
+    conv,
+    convTranspose,
+    depthToSpace,
+    div,
+    dropout,
+    einsum,
+    elu,
+    equal,
+    erfOp,
+    exp,
+    expand,
+    flatten,
+    floor,
+    gather,
+    gatherElements,
+    gelu,
+    gemm,
+    globalAveragePool,
+    globalMaxPool,
+    greater,
+    greaterOrEqual,
+    hardSigmoidOp,
+    hardSwish,
+    identity,
+    instanceNormalization,
+    layerNormalization,
+    leakyRelu,
+    less,
+    lessOrEqual,
+    log,
+    logSoftmax,
+    matmul,
+    max,
+    maxPool,
+    mean,
+    min,
+    mish,
+    mul,
+    neg,
+    not,
+    or,
+    pad,
+    pow,
+    prelu,
+    reciprocal,
+    reduceL1,
+    reduceL2,
+    reduceLogSumExp,
+    reduceMax,
+    reduceMean,
+    reduceMin,
+    reduceSum,
+    reduceSumSquare,
+    relu,
+    reshape,
+    resize,
+    round,
+    selu,
+    shapeOp,
+    sigmoid,
+    sign,
+    size,
+    slice,
+    softmax,
+    softplus,
+    softsign,
+    spaceToDepth,
+    split,
+    sqrt,
+    squeeze,
+    sub,
+    sum,
+    tanh,
+    tile,
+    topK,
+    transpose,
+    unsqueeze,
+    upsample,
+    where,
+    xor,
+  ].map((op) => [op.opType, op]),
 );

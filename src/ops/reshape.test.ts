@@ -29,6 +29,36 @@ describe("Reshape", () => {
     expect(plan.nodes[0]?.prims).toEqual([]);
   });
 
+  it.each([
+    ["reordered all dims", [4, 2, 3], [4, 2, 3]],
+    ["reordered last dims", [2, 4, 3], [2, 4, 3]],
+    ["reduced dims", [2, 12], [2, 12]],
+    ["extended dims", [2, 3, 2, 2], [2, 3, 2, 2]],
+    ["one dim", [24], [24]],
+    ["negative dim", [2, -1, 2], [2, 6, 2]],
+    ["negative extended dims", [-1, 2, 3, 4], [1, 2, 3, 4]],
+    ["zero dim", [2, 0, 4, 1], [2, 3, 4, 1]],
+    ["zero and negative dim", [2, 0, 1, -1], [2, 3, 1, 4]],
+  ])("ONNX variant: %s", async (_, shape, out) => {
+    const { plan } = await checkAgainstFloat(reshapeModel(shape, out), [[uniform(r, 24)]]);
+    expect(plan.outputs[0]?.shape).toEqual(out);
+  });
+
+  it("allowzero = 1 keeps a 0 literal, so it fails for a non-empty input", async () => {
+    const { plan } = await checkAgainstFloat(reshapeModel([4, -1], [4, 6], 1), [[uniform(r, 24)]]);
+    expect(plan.outputs[0]?.shape).toEqual([4, 6]);
+    await expect(checkAgainstFloat(reshapeModel([0, -1], [24], 1), [])).rejects.toMatchObject({
+      code: "bad-shape",
+    });
+  });
+
+  it("rejects values below -1 even when the product matches", async () => {
+    await expect(checkAgainstFloat(reshapeModel([-2, -12], [24]), [])).rejects.toMatchObject({
+      code: "bad-shape",
+      message: /below -1/,
+    });
+  });
+
   it("rejects two -1s and sizes that do not match", async () => {
     await expect(checkAgainstFloat(reshapeModel([-1, -1], [24]), [])).rejects.toThrow(/more than one -1/);
     await expect(checkAgainstFloat(reshapeModel([5, -1], [24]), [])).rejects.toMatchObject({

@@ -16,6 +16,10 @@ export const reshape: OpSpec = {
       : ctx.ints("shape", undefined);
     if (!spec) ctx.error("bad-onnx", "Reshape has neither a shape input nor a shape attribute");
     const allowZero = ctx.int("allowzero", 0) === 1;
+    if (spec.some((d) => !Number.isInteger(d) || d < -1))
+      ctx.error("bad-shape", `the target shape [${spec}] holds a value below -1`);
+    if (allowZero && spec.includes(0) && spec.includes(-1))
+      ctx.error("bad-shape", `with allowzero = 1 the target shape [${spec}] cannot hold both 0 and -1`);
     const shape = spec.map((d, i) =>
       d === 0 && !allowZero
         ? (inShape[i] ?? ctx.error("bad-shape", `shape[${i}] = 0 copies a dimension the input does not have`))

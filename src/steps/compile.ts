@@ -4,6 +4,8 @@ import { decodeModel } from "../1-decode/decode.js";
 import type { Graph } from "../1-decode/graph.js";
 import { rewrite } from "../2-rewrite/rewrite.js";
 import { type Plan, primConstraints } from "../3-quantize/ir.js";
+import { outputWiringConstraints } from "../3-quantize/output-rank.js";
+import { postprocessBound, type SoftmaxMode } from "../3-quantize/postprocess.js";
 import { inputIntRange, type QuantOptions, quantize } from "../3-quantize/quantize.js";
 import { bitsSigned } from "../3-quantize/rounding.js";
 import { emitCircuit } from "../4-emit/emit.js";
@@ -29,8 +31,18 @@ export async function readModel(path: string): Promise<{ bytes: Uint8Array; grap
   return { bytes, graph: rewrite(decodeModel(bytes)) };
 }
 
-/** Calibrated real range per input: explicit --input-range, else min/max of calibration data, else the default. */
+/** Calibrated real range per input; a bool input is always [0, 1]. */
 async function calibrate(
+  graph: Graph,
+  opts: CompileOptions,
+): Promise<{ ranges: Record<string, [number, number]>; source: string; samples: number }> {
+  const cal = await calibrateReal(graph, opts);
+  for (const i of graph.inputs) if (i.dtype === "bool") cal.ranges[i.name] = [0, 1];
+  return cal;
+}
+
+/** Explicit --input-range, else min/max of calibration data, else the default. */
+async function calibrateReal(
   graph: Graph,
   opts: CompileOptions,
 ): Promise<{ ranges: Record<string, [number, number]>; source: string; samples: number }> {
@@ -69,12 +81,14 @@ export function quantOptions(s: {
   scales: Settings["scales"];
   visibility: Settings["visibility"];
   inputs: { name: string; range: [number, number] }[];
+  softmax?: SoftmaxMode;
 }): QuantOptions {
   return {
     inputScale: s.scales.input,
     paramScale: s.scales.param,
     visibility: { input: s.visibility.input },
     ranges: Object.fromEntries(s.inputs.map((i) => [i.name, i.range])),
+    softmax: s.softmax ?? "circuit",
   };
 }
 
@@ -82,6 +96,12 @@ function checkScale(name: string, v: number): number {
   if (!Number.isInteger(v) || v < 0 || v > 60)
     fail("bad-input", `${name} must be an integer in [0, 60], got ${v}`);
   return v;
+}
+
+function checkSoftmax(v: string | undefined): SoftmaxMode {
+  if (v !== undefined && v !== "circuit" && v !== "outside")
+    fail("bad-input", `--softmax must be "circuit" or "outside", got ${JSON.stringify(v)}`);
+  return v ?? "circuit";
 }
 
 /** Per-node summary rows (scale, widest value, estimated constraints), shared by compile and inspect. */
@@ -104,7 +124,10 @@ export function nodeRows(plan: Plan): SettingsNode[] {
 /** Constraint count predicted from the plan (exact for the templates' O2 formulas). */
 export function estimateConstraints(plan: Plan): number {
   const prims = [...plan.inputs, ...plan.nodes.flatMap((n) => n.prims)];
-  return prims.reduce((s, p) => s + primConstraints(p, plan.tensors[p.out]?.lo.length ?? 0), 0);
+  return (
+    prims.reduce((s, p) => s + primConstraints(p, plan.tensors[p.out]?.lo.length ?? 0), 0) +
+    outputWiringConstraints(plan)
+  );
 }
 
 export interface CompileResult {
@@ -132,10 +155,11 @@ export async function planModel(modelPath: string, opts: CompileOptions = {}): P
   };
   const visibility = { input: opts.inputVisibility ?? DEFAULTS.inputVisibility, output: "public" as const };
   const inputs = graph.inputs.map((i) => ({ name: i.name, range: cal.ranges[i.name] as [number, number] }));
+  const softmax = checkSoftmax(opts.softmax);
   return {
     bytes,
     graph,
-    plan: await quantize(graph, quantOptions({ scales, visibility, inputs })),
+    plan: await quantize(graph, quantOptions({ scales, visibility, inputs, softmax })),
     scales,
     visibility,
     cal,
@@ -175,6 +199,7 @@ export async function compile(
     rounding: "half-away-from-zero",
     visibility,
     calibration: { source: cal.source, samples: cal.samples },
+    softmax: checkSoftmax(opts.softmax),
     inputs: plan.inputs.map((p, i) => {
       const t = tensors(p.out);
       const range = cal.ranges[t.onnxName] as [number, number];
@@ -192,12 +217,15 @@ export async function compile(
     }),
     outputs: plan.outputs.map((o, i) => {
       const t = tensors(o.tensor);
+      const bound = Math.max(...t.err);
+      const p = o.postprocess;
       return {
         name: o.onnxName,
         signal: emitted.outputNames[i] as string,
         shape: o.shape,
         scale: t.scale,
-        errorBound: Math.max(...t.err),
+        errorBound: p ? postprocessBound(p, bound) : bound,
+        ...(p ? { postprocess: { ...p, logitsErrorBound: bound } } : {}),
       };
     }),
     system,

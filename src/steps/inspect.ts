@@ -23,6 +23,8 @@ export interface InspectResult {
     constraints: number;
   }[];
   nodes: InspectRow[];
+  /** (Log)Softmax graph outputs left out of the circuit (--softmax outside): the circuit outputs logits. */
+  outside: { output: string; op: string; axis: number; coerce2d: boolean }[];
   totals: { nodes: number; constraints: number; maxBits: number };
 }
 
@@ -45,9 +47,13 @@ export async function inspect(modelPath: string, opts: CompileOptions = {}): Pro
       constraints: p.visibility === "private" ? p.bits * n : 0,
     };
   });
+  const outside = plan.outputs.flatMap((o) =>
+    o.postprocess ? [{ output: o.onnxName, ...o.postprocess }] : [],
+  );
   return {
     inputs,
     nodes,
+    outside,
     totals: {
       nodes: nodes.length,
       constraints: estimateConstraints(plan),

@@ -1,4 +1,5 @@
-import type { Visibility } from "../3-quantize/ir.js";
+import type { Postprocess, Visibility } from "../3-quantize/ir.js";
+import type { SoftmaxMode } from "../3-quantize/postprocess.js";
 import type { ProofSystem } from "../6-prove/systems.js";
 
 /** Every choice a build made: enough to rebuild it byte for byte and to check later steps' inputs. */
@@ -9,6 +10,8 @@ export interface Settings {
   rounding: "half-away-from-zero";
   visibility: { input: Visibility; output: "public" };
   calibration: { source: string; samples: number };
+  /** Where a (Log)Softmax graph output is computed ("outside": after decoding; absent in older builds). */
+  softmax?: SoftmaxMode;
   inputs: SettingsInput[];
   outputs: SettingsOutput[];
   /** The proof system the circuit was compiled for (it decides circom's optimization level). */
@@ -56,6 +59,11 @@ export interface SettingsOutput {
   scale: number;
   /** Proven worst-case |circuit − float| over the calibrated input range (quantization only). */
   errorBound: number;
+  /**
+   * Applied outside the circuit when decoding (--softmax outside): the public signals are the logits
+   * (bound `logitsErrorBound`), decoded values are their (Log)Softmax (bound `errorBound`).
+   */
+  postprocess?: Postprocess & { logitsErrorBound: number };
 }
 
 export interface SettingsNode {
@@ -79,6 +87,8 @@ export interface CompileOptions {
   inputRange?: [number, number];
   /** Target proof system: Groth16 compiles with --O2, PLONK/FFLONK with --O1. */
   system?: ProofSystem;
+  /** "outside": prove the logits of a (Log)Softmax graph output and apply it when decoding (default "circuit"). */
+  softmax?: SoftmaxMode;
 }
 
 /**

@@ -1,4 +1,3 @@
-import { dequantize } from "../3-quantize/quantize-value.js";
 import { BN254_R } from "../6-prove/groth16_setup.js";
 import { snarkVerify } from "../6-prove/snark_verify.js";
 import type { ProofSystem } from "../6-prove/systems.js";
@@ -6,7 +5,7 @@ import { exportSolidityVerifier } from "../6-prove/verifier_export.js";
 import { readJsonFile, requireSystemArtifact, systemArtifactPath, writeAtomic } from "../artifacts.js";
 import { type Build, loadBuild } from "./build.js";
 import { loadKeys } from "./setup.js";
-import { toSigned } from "./witness.js";
+import { decodeOutput, toSigned } from "./witness.js";
 
 export interface VerifyResult {
   valid: boolean;
@@ -43,7 +42,10 @@ function decodePublic(
   let at = 0;
   const outputs = s.outputs.map((o) => {
     const n = o.shape.reduce((a, b) => a * b, 1);
-    const vals = values.slice(at, at + n).map((v) => dequantize(toSigned(v, BN254_R), o.scale));
+    const vals = decodeOutput(
+      values.slice(at, at + n).map((v) => toSigned(v, BN254_R)),
+      o,
+    );
     at += n;
     return { name: o.name, values: vals };
   });

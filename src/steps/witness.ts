@@ -1,9 +1,11 @@
 import { evaluatePlan } from "../3-quantize/evaluate.js";
+import { applyPostprocess } from "../3-quantize/postprocess.js";
 import { dequantize } from "../3-quantize/quantize-value.js";
 import { tensorSignal } from "../4-emit/names.js";
 import { bug } from "../errors.js";
 import type { Build, CircuitRunner } from "./build.js";
 import { quantizeSample, type Sample } from "./inputs.js";
+import type { SettingsOutput } from "./settings.js";
 
 export interface WitnessResult {
   witness: bigint[];
@@ -13,6 +15,15 @@ export interface WitnessResult {
   outputs: number[][];
   /** Circuit input object given to the witness calculator. */
   circuitInput: Record<string, string[]>;
+}
+
+/**
+ * An output's real values from its integers: dequantized, then the (Log)Softmax left outside the
+ * circuit applied when the build recorded one (--softmax outside).
+ */
+export function decodeOutput(ints: readonly bigint[], o: SettingsOutput | undefined): number[] {
+  const vals = ints.map((v) => dequantize(v, o?.scale ?? 0));
+  return o?.postprocess ? applyPostprocess(vals, o.shape, o.postprocess) : vals;
 }
 
 /** A field element as a signed integer (values above p/2 are negative). */
@@ -60,7 +71,7 @@ export async function computeWitness(
   return {
     witness,
     intOutputs,
-    outputs: intOutputs.map((vals, k) => vals.map((v) => dequantize(v, settings.outputs[k]?.scale ?? 0))),
+    outputs: intOutputs.map((vals, k) => decodeOutput(vals, settings.outputs[k])),
     circuitInput,
   };
 }

@@ -1,26 +1,24 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { EZKL_DIR, ezklModels, ezklNotRunnable, runEzklModel } from "../../conformance/ezkl.js";
 import { decodeModel } from "../../src/1-decode/decode.js";
 import { rewrite } from "../../src/2-rewrite/rewrite.js";
 import { releaseCurves } from "../../src/6-prove/curve.js";
 import { ZkmlError } from "../../src/errors.js";
-import { run } from "../../src/steps/run.js";
-import { ROOT } from "../support/cli.js";
 
-/** EZKL's example models (../shared/corpus/ezkl, written by others): read in place, never copied here. */
-const CORPUS = join(ROOT, "..", "shared", "corpus", "ezkl");
-const present = existsSync(CORPUS);
-const models = present
-  ? readdirSync(CORPUS)
-      .filter((d) => existsSync(join(CORPUS, d, "network.onnx")))
-      .sort()
-  : [];
+/**
+ * EZKL's example models (../shared/corpus/ezkl, written by others): read in place, never copied here.
+ * The full measurement (every model, with reasons) is `npm run conformance -- --suite ezkl`; this test
+ * runs the same check (conformance/ezkl.ts) on the models whose ops zkmlc supports.
+ */
+const present = existsSync(EZKL_DIR);
+const models = present ? ezklModels() : [];
 
 function supported(name: string): true | ZkmlError {
   try {
-    rewrite(decodeModel(readFileSync(join(CORPUS, name, "network.onnx"))));
+    rewrite(decodeModel(readFileSync(join(EZKL_DIR, name, "network.onnx"))));
     return true;
   } catch (e) {
     if (e instanceof ZkmlError) return e;
@@ -30,7 +28,7 @@ function supported(name: string): true | ZkmlError {
 
 const verdicts = new Map(models.map((m) => [m, supported(m)]));
 // Models without an input.json (e.g. doodles) have nothing to prove on.
-const runnable = models.filter((m) => verdicts.get(m) === true && existsSync(join(CORPUS, m, "input.json")));
+const runnable = models.filter((m) => verdicts.get(m) === true && !ezklNotRunnable(m));
 const tmp = mkdtempSync(join(tmpdir(), "zkmlc-ezkl-"));
 afterAll(releaseCurves);
 
@@ -45,29 +43,39 @@ describe.runIf(present)("EZKL corpus", () => {
     expect(runnable.length).toBeGreaterThanOrEqual(8);
   });
 
-  it.each(runnable)("%s compiles, proves, verifies and matches ort_output.json", async (name) => {
-    const d = join(CORPUS, name);
-    const r = await run(join(d, "network.onnx"), { input: join(d, "input.json"), outDir: join(tmp, name) });
-    expect(r.verify.valid).toBe(true);
-    const ort = JSON.parse(readFileSync(join(d, "ort_output.json"), "utf8")) as {
-      outputs: { data: number[] }[];
-    };
-    r.prove.output.outputs.forEach((o, k) => {
-      const want = ort.outputs[k]?.data ?? [];
-      expect(o.circuit.length).toBe(want.length);
-      o.circuit.forEach((v, i) => {
-        expect(Math.abs(v - (want[i] as number)), `${name} output ${k}[${i}]`).toBeLessThanOrEqual(
-          o.errorBound + 1e-5,
-        );
+  it.each(runnable)(
+    "%s matches ort_output.json and proves, or is refused with a clear error",
+    async (name) => {
+      const r = await runEzklModel({
+        kind: "ezkl",
+        suite: "ezkl",
+        name,
+        dir: join(EZKL_DIR, name),
+        op: "(model)",
+        ops: [],
+        bind: [],
+        prove: true,
+        work: join(tmp, name),
       });
-    });
-  });
+      if (r.status === "unsupported") {
+        // zkmlc refused the model at compile time: the error has a code and names the node.
+        expect(r.code).toMatch(/^[a-z-]+$/);
+        expect(r.node ?? "", r.reason).toMatch(/^#\d+ "[^"]*" \(\S+\)$/);
+        return;
+      }
+      expect(r.reason ?? "", name).toBe("");
+      expect(r.status).toBe("pass");
+      // Proven whenever it fits a 2^18 setup.
+      if (r.proof) expect(r.proof.verified, r.proof.reason).toBe(true);
+      else expect(r.notProven).toMatch(/do not fit a 2\^18 setup/);
+    },
+  );
 });
 
 if (!present) {
   describe("EZKL corpus", () => {
     it("is not run: ../shared/corpus/ezkl is not next to this checkout", () => {
-      console.warn(`EZKL corpus not run: ${CORPUS} not found`);
+      console.warn(`EZKL corpus not run: ${EZKL_DIR} not found`);
       expect(present).toBe(false);
     });
   });

@@ -47,6 +47,8 @@ export function singleOp(opts: {
   nodeInputs?: string[];
   attrs?: Record<string, AttrValue>;
   output: number[];
+  /** Element type of the output (default float). */
+  outputType?: DataType;
   opset?: number;
 }): Uint8Array {
   return buildModel({
@@ -61,7 +63,7 @@ export function singleOp(opts: {
     ],
     initializers: (opts.weights ?? []).map(([name, dims, v]) => tensorProto(name, dims, v)),
     inputs: opts.inputs.map(([name, dims]) => valueInfo(name, DataType.FLOAT, dims)),
-    outputs: [valueInfo("y", DataType.FLOAT, opts.output)],
+    outputs: [valueInfo("y", opts.outputType ?? DataType.FLOAT, opts.output)],
     opset: opts.opset ?? 13,
   });
 }

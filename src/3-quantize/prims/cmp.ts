@@ -1,5 +1,5 @@
 import type { CmpPrim, QTensor } from "../ir.js";
-import type { LowerCtx } from "../lower.js";
+import { type LowerCtx, MAX_BITS } from "../lower.js";
 import { bitsSigned } from "../rounding.js";
 
 /**
@@ -26,6 +26,9 @@ export function cmp(
   const hi = Array.from({ length: n }, (_, j) => known(j) ?? 1n);
   const err = x.err.map((e) => (e > 0 ? 1 : 0));
   const bits = x.lo.map((l, j) => Math.max(1, bitsSigned(l, x.hi[j] as bigint)));
+  const widest = Math.max(0, ...bits);
+  if (test === "nonneg" && widest > MAX_BITS)
+    ctx.error("field-overflow", `a sign test needs a ${widest}-bit decomposition, beyond ${MAX_BITS}`);
   const prim: Omit<CmpPrim, "out"> = { kind: "cmp", in: x.id, test, bits };
   return ctx.addPrim(prim, { onnxName, shape, scale: 0, lo, hi, err });
 }

@@ -1,5 +1,5 @@
 import type { DivPrim, QTensor } from "../ir.js";
-import type { LowerCtx } from "../lower.js";
+import { type LowerCtx, MAX_BITS } from "../lower.js";
 import { bitsUnsigned } from "../rounding.js";
 
 /** floor(a / b) for bigints, b > 0. */
@@ -45,6 +45,15 @@ export function div(
     hi[i] = cands.reduce((x, y) => (y > x ? y : x));
     qBits[i] = Math.max(1, bitsUnsigned((hi[i] as bigint) - (lo[i] as bigint)));
     rBits[i] = Math.max(1, bitsUnsigned(dh));
+    // FloorDiv's field-safety condition: q·den + r must not wrap (circuits/division.circom).
+    const lo0 = lo[i] as bigint;
+    const width = (qBits[i] as number) + (rBits[i] as number) + bitsUnsigned(lo0 < 0n ? -lo0 : lo0) + 2;
+    if (width > MAX_BITS)
+      ctx.error(
+        "field-overflow",
+        `a division needs ${width} bits (quotient ${qBits[i]}, divisor ${rBits[i]}, offset ${bitsUnsigned(lo0 < 0n ? -lo0 : lo0)}, + 2), beyond the ${MAX_BITS}-bit field-safe limit`,
+        "lower --input-scale or --param-scale, or narrow the calibrated input range",
+      );
   }
   const prim: Omit<DivPrim, "out"> = { kind: "div", num: num.id, den: den.id, qlo: lo, qBits, rBits };
   return ctx.addPrim(prim, { onnxName, shape, scale, lo, hi, err });

@@ -3,7 +3,8 @@ import { LowerCtx } from "../lower.js";
 
 /**
  * Element products of two signal tensors: out[i] = a[ia[i]] · b[ib[i]] at scale s_a + s_b, one
- * constraint each. Bounds are interval products; the error is |a|·e_b + |b|·e_a + e_a·e_b.
+ * constraint each. Bounds are interval products (squares of one element: non-negative); the error is
+ * |a|·e_b + |b|·e_a + e_a·e_b.
  */
 export function mul(
   ctx: LowerCtx,
@@ -29,6 +30,12 @@ export function mul(
     ];
     lo[i] = c.reduce((x, y) => (y < x ? y : x));
     hi[i] = c.reduce((x, y) => (y > x ? y : x));
+    // A square x·x is never negative (the interval product of [l, h] with itself does not know that).
+    if (a.id === b.id && j === k) {
+      const l = a.lo[j] as bigint;
+      const h = a.hi[j] as bigint;
+      lo[i] = l > 0n ? l * l : h < 0n ? h * h : 0n;
+    }
     const ea = a.err[j] as number;
     const eb = b.err[k] as number;
     err[i] = LowerCtx.magnitude(a, j) * eb + LowerCtx.magnitude(b, k) * ea + ea * eb;

@@ -14,6 +14,9 @@ export function isqrt(x: bigint): bigint {
   }
 }
 
+/** Widest input for which FloorSqrt needs no range check of its output (see circuits/sqrt.circom). */
+export const SQRT_UNCHECKED_MAX_BITS = 125;
+
 /**
  * out[i] = floor(sqrt(x[i])) of a signal proven non-negative (circuits/sqrt.circom: s² <= x < (s+1)²).
  * On the real values, sqrt(v) at scale 2s of x gives scale s; the op chooses x's scale to be even.
@@ -33,9 +36,12 @@ export function sqrt(
     );
   const lo = x.lo.map(isqrt);
   const hi = x.hi.map(isqrt);
-  const sBits = hi.map((h) => Math.max(1, bitsUnsigned(h)));
   // Both x − s² and (s+1)² − 1 − x (<= 2s) must fit the xBits-bit checks.
-  const xBits = x.hi.map((h, i) => Math.max(bitsUnsigned(h), (sBits[i] as number) + 1));
+  const xBits = x.hi.map((h, i) => Math.max(bitsUnsigned(h), Math.max(1, bitsUnsigned(hi[i] as bigint)) + 1));
+  // Up to 125 bits the two checks alone pin s (circuits/sqrt.circom): no range check of s (sBits 0).
+  const sBits = xBits.map((nx, i) =>
+    nx <= SQRT_UNCHECKED_MAX_BITS ? 0 : Math.max(1, bitsUnsigned(hi[i] as bigint)),
+  );
   const prim: Omit<SqrtPrim, "out"> = { kind: "sqrt", in: x.id, xBits, sBits };
   return ctx.addPrim(prim, { onnxName, shape: x.shape, scale, lo, hi, err });
 }

@@ -1,0 +1,20 @@
+import { describe, expect, it } from "vitest";
+import { PeakMeter } from "./memory.js";
+
+describe("peak memory of a step", () => {
+  it("sees a short-lived allocation that is gone by the end of the step", async () => {
+    const m = new PeakMeter();
+    m.start();
+    const before = process.memoryUsage.rss();
+    let buf: Buffer | undefined = Buffer.alloc(200 * 2 ** 20, 1); // touched: resident
+    await new Promise((r) => setTimeout(r, 30)); // let the sampler (non-Linux) see it
+    expect(buf.length).toBeGreaterThan(0);
+    buf = undefined;
+    const peak = m.stop();
+    expect(peak - before).toBeGreaterThan(150 * 2 ** 20);
+    // the next step starts from a fresh mark on Linux: a small step reports far less
+    m.start();
+    const small = m.stop();
+    if (m.method.includes("VmHWM")) expect(small).toBeLessThan(peak);
+  });
+});

@@ -1,0 +1,92 @@
+import { describe, expect, it } from "vitest";
+import { calibrated } from "../../test/support/calibration.js";
+import { checkAgainstFloat, checkCircuit, rng, singleOp, uniform } from "../../test/support/op-check.js";
+
+const r = rng(16);
+
+/** Samples of (a, b) with b's magnitude in [lo, hi], random sign when `signed`. */
+function pairs(n: number, na: number, nb: number, lo: number, hi: number, signed = false) {
+  return Array.from({ length: n }, () => [
+    uniform(r, na),
+    uniform(r, nb, lo, hi).map((v) => (signed && r() < 0.5 ? -v : v)),
+  ]);
+}
+
+describe("Div", () => {
+  it("by a constant is free: a multiplication by the reciprocal (exact for powers of two)", async () => {
+    const m = singleOp({
+      op: "Div",
+      inputs: [["x", [2, 3]]],
+      weights: [["c", [3], [3, -0.7, 1.9]]],
+      output: [2, 3],
+    });
+    const s = Array.from({ length: 10 }, () => [uniform(r, 6)]);
+    const { plan } = await checkAgainstFloat(m, s);
+    expect(plan.tensors.at(-1)?.scale).toBe(14);
+    const half = singleOp({ op: "Div", inputs: [["x", [4]]], weights: [["c", [], [4]]], output: [4] });
+    const h = await checkAgainstFloat(half, [[uniform(r, 4)]]);
+    expect(h.plan.tensors.at(-1)?.scale).toBe(9);
+    expect(h.maxError).toBeLessThanOrEqual(2 ** -9);
+    expect((await checkCircuit(half, [[uniform(r, 4)]])).constraints).toBe(4 * 9);
+  });
+
+  it("by a positive signal with broadcasting: rounded quotient within the proven bound", async () => {
+    const m = singleOp({
+      op: "Div",
+      inputs: [
+        ["a", [2, 3]],
+        ["b", [3]],
+      ],
+      output: [2, 3],
+    });
+    const s = pairs(20, 6, 3, 0.5, 2);
+    const { plan, errorBound, maxError } = await checkAgainstFloat(m, s, calibrated(s));
+    expect(plan.tensors.at(-1)?.scale).toBe(7);
+    expect(errorBound).toBeLessThan(0.1);
+    expect(maxError).toBeLessThanOrEqual(errorBound);
+    const c = await checkCircuit(m, s.slice(0, 2), calibrated(s));
+    expect(c.constraints).toBeGreaterThan(6 * 9);
+  });
+
+  it("by a negative signal (negated, free) and by a constant numerator", async () => {
+    const m = singleOp({
+      op: "Div",
+      inputs: [
+        ["a", [3]],
+        ["b", [3]],
+      ],
+      output: [3],
+    });
+    // (private inputs are checked to a power-of-two width above the calibrated minimum: [-2, -1.2] stays < 0)
+    const s = Array.from({ length: 20 }, () => [uniform(r, 3), uniform(r, 3, -2, -1.2)]);
+    await checkAgainstFloat(m, s, calibrated(s));
+    await checkCircuit(m, s.slice(0, 2), calibrated(s));
+    const k = singleOp({
+      op: "Div",
+      inputs: [["b", [3]]],
+      weights: [["a", [3], [1, -2.5, 0.3]]],
+      nodeInputs: ["a", "b"],
+      output: [3],
+    });
+    const kb = Array.from({ length: 20 }, () => [uniform(r, 3, 0.25, 1)]);
+    await checkAgainstFloat(k, kb, calibrated(kb));
+    await checkCircuit(k, kb.slice(0, 2), calibrated(kb));
+  });
+
+  it("rejects a divisor that can be 0 in the calibrated range, and a constant 0", async () => {
+    const m = singleOp({
+      op: "Div",
+      inputs: [
+        ["a", [3]],
+        ["b", [3]],
+      ],
+      output: [3],
+    });
+    await expect(checkAgainstFloat(m, [])).rejects.toMatchObject({
+      code: "unsupported-op",
+      message: expect.stringMatching(/divisor can be 0/),
+    });
+    const z = singleOp({ op: "Div", inputs: [["x", [2]]], weights: [["c", [2], [1, 0]]], output: [2] });
+    await expect(checkAgainstFloat(z, [])).rejects.toMatchObject({ code: "non-finite" });
+  });
+});

@@ -1,0 +1,57 @@
+import { describe, expect, it } from "vitest";
+import { calibrated } from "../../test/support/calibration.js";
+import {
+  checkAgainstFloat,
+  checkCircuit,
+  FIXED,
+  rng,
+  singleOp,
+  uniform,
+} from "../../test/support/op-check.js";
+
+const r = rng(24);
+const samples = (n: number, size: number, lo = -1, hi = 1) =>
+  Array.from({ length: n }, () => [uniform(r, size, lo, hi)]);
+const powModel = (p: number, shape = [5]) =>
+  singleOp({ op: "Pow", inputs: [["x", shape]], weights: [["p", [], [p]]], output: shape, opset: 15 });
+
+describe("Pow", () => {
+  it("x^2 is one product per element; x^3 and x^5 square-and-multiply with rescales", async () => {
+    const sq = powModel(2);
+    const s = samples(10, 5);
+    const { plan } = await checkAgainstFloat(sq, s);
+    expect(plan.tensors.at(-1)?.scale).toBe(14);
+    expect((await checkCircuit(sq, s.slice(0, 2))).constraints).toBe(5 * (9 + 1));
+    for (const p of [1, 3, 4, 5]) await checkAgainstFloat(powModel(p), samples(10, 5));
+    await checkCircuit(powModel(5), s.slice(0, 2));
+  });
+
+  it("0.5 is Sqrt; −1 and −2 are reciprocals; 0 is the constant 1 (refused as an output)", async () => {
+    const pos = { ...FIXED, inputRange: [0, 1] as [number, number] };
+    await checkAgainstFloat(powModel(0.5), samples(10, 5, 0, 1), pos);
+    const away = samples(20, 5, 0.5, 2);
+    for (const p of [-1, -2, -0.5]) await checkAgainstFloat(powModel(p), away, calibrated(away));
+    await checkCircuit(powModel(-2), away.slice(0, 2), calibrated(away));
+    await expect(checkAgainstFloat(powModel(0), [])).rejects.toThrow(/is a constant/);
+  });
+
+  it("rejects other exponents, per-element exponents and signal exponents", async () => {
+    await expect(checkAgainstFloat(powModel(1.5), [])).rejects.toThrow(/exponent 1.5 is not supported/);
+    const perElement = singleOp({
+      op: "Pow",
+      inputs: [["x", [3]]],
+      weights: [["p", [3], [1, 2, 3]]],
+      output: [3],
+    });
+    await expect(checkAgainstFloat(perElement, [])).rejects.toThrow(/per-element exponents/);
+    const signal = singleOp({
+      op: "Pow",
+      inputs: [
+        ["x", [3]],
+        ["p", [3]],
+      ],
+      output: [3],
+    });
+    await expect(checkAgainstFloat(signal, [])).rejects.toThrow(/must be a compile-time constant/);
+  });
+});

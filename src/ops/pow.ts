@@ -1,0 +1,60 @@
+import type { QTensor } from "../3-quantize/ir.js";
+import type { LowerCtx, Value } from "../3-quantize/lower.js";
+import { divide, ONE } from "./div.js";
+import { broadcastAll, broadcastTo } from "./elementwise.js";
+import { multiply } from "./mul.js";
+import type { OpSpec } from "./op.js";
+import { squareRoot } from "./sqrt.js";
+
+/** Largest |integer exponent| expanded into products. */
+const MAX_EXPONENT = 64;
+
+/**
+ * Pow with a constant exponent (the same value for every element):
+ * - integer p >= 1: square-and-multiply with the mul prim (p = 2: x·x, 1 constraint per element; each
+ *   further product rescales a factor above the working scale first, see Mul);
+ * - p = 0: the constant 1; p = 0.5: Sqrt; negative integers and −0.5: 1/x^|p| (Reciprocal's div prim).
+ * Other exponents (and per-element or signal exponents) are rejected.
+ */
+export const pow: OpSpec = {
+  opType: "Pow",
+  summary: "constant integer exponents (products), ±0.5 (sqrt), negative (reciprocal)",
+  lower(ctx: LowerCtx): Value[] {
+    const e = ctx.constant(1, "the exponent");
+    const p = e.data[0] ?? Number.NaN;
+    if (e.data.some((v) => v !== p))
+      ctx.error(
+        "unsupported-op",
+        "per-element exponents are not supported: the exponent must hold one value",
+      );
+    const shape = broadcastAll(ctx, [ctx.shapeOf(0), e.shape]);
+    const x = broadcastTo(ctx, ctx.signal(0), shape);
+    const integer = Number.isInteger(p) && Math.abs(p) <= MAX_EXPONENT;
+    if (!integer && Math.abs(p) !== 0.5)
+      ctx.error(
+        "unsupported-op",
+        `exponent ${p} is not supported`,
+        `zkmlc supports integer exponents up to ${MAX_EXPONENT} in magnitude and ±0.5`,
+      );
+    if (p === 0)
+      return [{ kind: "const", t: { dtype: "float32", shape, data: new Float64Array(x.lo.length).fill(1) } }];
+    const name = ctx.node.outputs[0] ?? "";
+    const base =
+      Math.abs(p) === 0.5
+        ? squareRoot(ctx, x, p < 0 ? `${name}/sqrt` : undefined)
+        : power(ctx, x, Math.abs(p), name);
+    if (p > 0) return [{ kind: "signal", q: base }];
+    return [{ kind: "signal", q: divide(ctx, { kind: "const", t: ONE }, base, shape) }];
+  },
+};
+
+/** x^p for an integer p >= 1 by square-and-multiply. */
+function power(ctx: LowerCtx, x: QTensor, p: number, name: string): QTensor {
+  let result: QTensor | undefined;
+  let base = x;
+  for (let n = p; n > 0; n >>= 1) {
+    if (n & 1) result = result ? multiply(ctx, result, base, x.shape, name) : base;
+    if (n > 1) base = multiply(ctx, base, base, x.shape, `${name}/sq`);
+  }
+  return result ?? x;
+}
