@@ -44,6 +44,8 @@ export class LowerCtx {
     readonly scales: QuantScales,
     /** Opset of the graph's default domain (attribute semantics change across opsets, e.g. Softmax's axis). */
     readonly opset = 22,
+    /** The node computes on integer-typed tensors (see quantize.ts integerTyped). */
+    readonly integerTyped = false,
   ) {}
 
   get workScale(): number {

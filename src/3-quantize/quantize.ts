@@ -29,6 +29,51 @@ export function inputIntRange(
 }
 
 /** Lower the graph to circuit IR: scales, per-element bounds, error bounds, prims. */
+const INT_TYPES = new Set(["int8", "int16", "int32", "int64", "uint8"]);
+/** Ops whose output has their inputs' element type. */
+const TYPE_PRESERVING = new Set([
+  "Add",
+  "Sub",
+  "Mul",
+  "Div",
+  "Neg",
+  "Abs",
+  "Identity",
+  "Reshape",
+  "Flatten",
+  "Squeeze",
+  "Unsqueeze",
+  "Transpose",
+  "Concat",
+  "Slice",
+  "Gather",
+  "Max",
+  "Min",
+  "Sum",
+  "Pow",
+]);
+
+/**
+ * Whether a node computes on integer-typed tensors (ONNX Div on integers truncates, on reals it
+ * does not): all its present inputs are integer-typed graph inputs, integer constants or outputs of
+ * such nodes, or it is a Cast to an integer type.
+ */
+function integerTyped(node: Graph["nodes"][number], intNames: Set<string>, env: Map<string, Value>): boolean {
+  if (node.opType === "Cast") {
+    const to = node.attrs.get("to");
+    return to?.type === "int" && [2, 3, 4, 5, 6, 7, 12, 13].includes(to.value);
+  }
+  if (!TYPE_PRESERVING.has(node.opType)) return false;
+  const ins = node.inputs.filter((i) => i !== "");
+  return (
+    ins.length > 0 &&
+    ins.every((i) => {
+      const v = env.get(i);
+      return intNames.has(i) || (v?.kind === "const" && INT_TYPES.has(v.t.dtype));
+    })
+  );
+}
+
 export async function quantize(graph: Graph, opts: QuantOptions): Promise<Plan> {
   const b = new PlanBuilder();
   const env = new Map<string, Value>();
@@ -63,6 +108,7 @@ export async function quantize(graph: Graph, opts: QuantOptions): Promise<Plan> 
 
   const outside = outsideSoftmax(graph, opts.softmax);
   const postprocess = new Map<string, Postprocess>();
+  const intNames = new Set(graph.inputs.filter((i) => INT_TYPES.has(i.dtype)).map((i) => i.name));
   for (const node of graph.nodes) {
     const values = node.inputs.map((name) => (name === "" ? undefined : env.get(name)));
     const post = outside.get(node);
@@ -89,7 +135,8 @@ export async function quantize(graph: Graph, opts: QuantOptions): Promise<Plan> 
     }
     const op = OPS.get(node.opType);
     if (!op) fail("bug", `op ${node.opType} passed the rewrite check but has no lowering`);
-    const ctx = new LowerCtx(b, node, values, opts, graph.opset);
+    const ctx = new LowerCtx(b, node, values, opts, graph.opset, integerTyped(node, intNames, env));
+    if (ctx.integerTyped) for (const o of node.outputs) intNames.add(o);
     const outs = op.lower(ctx);
     outs.forEach((v, i) => {
       const name = node.outputs[i];

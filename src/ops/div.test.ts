@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { calibrated } from "../../test/support/calibration.js";
 import { checkAgainstFloat, checkCircuit, rng, singleOp, uniform } from "../../test/support/op-check.js";
+import { typedModel } from "../../test/support/typed-model.js";
+import { DataType } from "../1-decode/onnx-builder.js";
 
 const r = rng(16);
 
@@ -88,5 +90,20 @@ describe("Div", () => {
     });
     const z = singleOp({ op: "Div", inputs: [["x", [2]]], weights: [["c", [2], [1, 0]]], output: [2] });
     await expect(checkAgainstFloat(z, [])).rejects.toMatchObject({ code: "non-finite" });
+  });
+
+  it("refuses integer division (int32 operands truncate in ONNX) instead of computing a real quotient", async () => {
+    const m = typedModel({
+      op: "Div",
+      inputs: [
+        ["a", [3], DataType.INT32],
+        ["b", [3], DataType.INT32],
+      ],
+      outputs: [DataType.INT32],
+    });
+    await expect(checkAgainstFloat(m, [], { inputRange: [1, 9] })).rejects.toMatchObject({
+      code: "unsupported-op",
+      message: expect.stringContaining("integer"),
+    });
   });
 });

@@ -20,6 +20,12 @@ export const div: OpSpec = {
   opType: "Div",
   summary: "numpy broadcasting; ÷ constant free, ÷ signal via the div prim (divisor proven ≠ 0)",
   lower(ctx: LowerCtx): Value[] {
+    if (ctx.integerTyped)
+      ctx.error(
+        "unsupported-op",
+        "Div of integer-typed tensors (truncating integer division) is not supported",
+        "zkmlc's Div computes real-valued division; cast the operands to float in the model",
+      );
     const { a, b, shape } = binaryInputs(ctx);
     if (b.kind === "const") {
       if (a.kind !== "signal") return ctx.error("bug", "Div without a signal operand");
