@@ -17,4 +17,11 @@ describe("op registry", () => {
     expect(existsSync(test), test).toBe(true);
     expect(readFileSync(test, "utf8")).toContain(`describe("${op}"`);
   });
+
+  it("the README's operator table (scripts/ops-table.ts) lists exactly the registered ops", () => {
+    const readme = readFileSync(join(here, "../../README.md"), "utf8");
+    const table = readme.slice(readme.indexOf("<!-- ops-table:start"), readme.indexOf("<!-- ops-table:end"));
+    const listed = [...table.matchAll(/^\| ([A-Za-z0-9]+) +\|/gm)].map((m) => m[1]).filter((o) => o !== "op");
+    expect(listed.sort()).toEqual([...OPS.keys()].sort());
+  });
 });
