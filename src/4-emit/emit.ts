@@ -89,7 +89,7 @@ export function emitCircuit(plan: Plan, info: EmitInfo): EmittedCircuit {
           ...polyTemplate(p, tensorSignal(p.out), `node #${n.index} "${n.name}" (${n.opType})`),
           "",
         );
-      body.push(...emitPrim(plan, p, env));
+      body.push(...emitPrim(plan, p, env, templates));
       signal.set(p.out, tensorSignal(p.out));
     }
   }
@@ -130,13 +130,18 @@ function offset(c: bigint): string {
   return c === 0n ? "" : c > 0n ? ` + ${c}` : ` - ${-c}`;
 }
 
-function emitPrim(plan: Plan, p: Exclude<Prim, { kind: "input" }>, env: EmitEnv): string[] {
+function emitPrim(
+  plan: Plan,
+  p: Exclude<Prim, { kind: "input" }>,
+  env: EmitEnv,
+  templates: string[],
+): string[] {
   const s = tensorSignal(p.out);
   const out = tensor(plan, p.out);
   const head = `signal ${s}[${out.lo.length}]; // scale 2^${out.scale}`;
   switch (p.kind) {
     case "affine":
-      return [head, ...emitAffine(plan, p, s, env.name)];
+      return [head, ...emitAffine(plan, p, s, env.name, templates)];
     case "rescale":
       return [head, ...emitRescale(p, s, env.name)];
     case "mul":
@@ -160,14 +165,69 @@ function emitPrim(plan: Plan, p: Exclude<Prim, { kind: "input" }>, env: EmitEnv)
  */
 const MAX_TERMS_PER_LINE = 32;
 
-function emitAffine(plan: Plan, p: AffinePrim, s: string, name: (id: number) => string): string[] {
-  // Concatenated input index -> "signal[element]".
-  const src: string[] = [];
-  for (const id of p.ins) {
-    const sig = name(id);
-    for (let j = 0; j < tensor(plan, id).lo.length; j++) src.push(`${sig}[${j}]`);
+/**
+ * Terms of one affine map written in the Model template itself. circom compiles each template to one
+ * wasm function and V8 refuses functions over 7,654,321 bytes (about 230k terms: LeNet-5's second
+ * convolution alone has 240k), so larger maps go in block templates of at most this many terms each.
+ */
+const MAX_TERMS_PER_TEMPLATE = 50_000;
+
+function emitAffine(
+  plan: Plan,
+  p: AffinePrim,
+  s: string,
+  name: (id: number) => string,
+  templates: string[],
+): string[] {
+  const total = p.rows.reduce((a, r) => a + r.idx.length, 0);
+  if (total <= MAX_TERMS_PER_TEMPLATE) {
+    // Concatenated input index -> "signal[element]".
+    const src: string[] = [];
+    for (const id of p.ins) {
+      const sig = name(id);
+      for (let j = 0; j < tensor(plan, id).lo.length; j++) src.push(`${sig}[${j}]`);
+    }
+    return p.rows.flatMap((row, i) => emitRow(row, p.bias[i] as bigint, `${s}[${i}]`, src));
   }
-  return p.rows.flatMap((row, i) => emitRow(row, p.bias[i] as bigint, `${s}[${i}]`, src));
+  const width = p.ins.reduce((a, id) => a + tensor(plan, id).lo.length, 0);
+  const x = Array.from({ length: width }, (_, j) => `x[${j}]`);
+  const lines: string[] = [`// ${total} terms: rows in block templates (wasm function size limit)`];
+  let start = 0;
+  let block = 0;
+  while (start < p.rows.length) {
+    let end = start;
+    let terms = 0;
+    while (
+      end < p.rows.length &&
+      (end === start || terms + (p.rows[end]?.idx.length ?? 0) <= MAX_TERMS_PER_TEMPLATE)
+    )
+      terms += p.rows[end++]?.idx.length ?? 0;
+    const t = `Block_${s}_${block}`;
+    templates.push(
+      `// rows ${start}..${end - 1} of ${s}`,
+      `template ${t}() {`,
+      `${INDENT}signal input x[${width}];`,
+      `${INDENT}signal output out[${end - start}];`,
+      ...p.rows
+        .slice(start, end)
+        .flatMap((row, k) => emitRow(row, p.bias[start + k] as bigint, `out[${k}]`, x))
+        .map((l) => INDENT + l),
+      "}",
+      "",
+    );
+    const c = `b_${s}_${block}`;
+    lines.push(`component ${c} = ${t}();`);
+    let off = 0;
+    for (const id of p.ins) {
+      const n = tensor(plan, id).lo.length;
+      lines.push(`for (var i = 0; i < ${n}; i++) ${c}.x[${off} + i] <== ${name(id)}[i];`);
+      off += n;
+    }
+    lines.push(`for (var i = 0; i < ${end - start}; i++) ${s}[${start} + i] <== ${c}.out[i];`);
+    start = end;
+    block++;
+  }
+  return lines;
 }
 
 /** One output of an affine map; long sums are accumulated in chunks. */
