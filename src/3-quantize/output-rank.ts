@@ -21,13 +21,41 @@ function inv(x: bigint): bigint {
 }
 
 /**
- * Linear constraints that --O2 cannot remove from the output wiring. Each public output is an affine
- * function of "base" signals (outputs of non-linear prims and private inputs; affine maps are
- * substituted). circom eliminates a linear constraint by solving it for a non-public signal, so of the
- * output equations only as many disappear as the rank of their non-public part: an output that copies
- * another output, a constant output, or one that only depends on public inputs keeps its constraint.
+ * Above this many wide output rows (two or more private terms), the outputs are pinned (see
+ * `outputWiring`): --O2's elimination of shared signals grew cubically in the row count (a 300-input
+ * Gemm with a private input took 7 s for 25 outputs, 29 s for 50, 230 s for 100; pinned: 4 s for 100).
  */
-export function outputWiringConstraints(plan: Plan): number {
+export const PIN_ABOVE = 16;
+
+export interface OutputWiring {
+  /** Per output, per element: written as out = t + z with z·z = 0 (one constraint, z = 0). */
+  pinned: boolean[][];
+  /** Constraints the output wiring costs under --O2. */
+  constraints: number;
+}
+
+/**
+ * How the outputs are wired, and what that costs under --O2. Each public output is an affine function
+ * of "base" signals (outputs of non-linear prims and private inputs; affine maps are substituted).
+ * circom eliminates a linear constraint by solving it for a non-public signal, so of the output
+ * equations only as many disappear as the rank of their non-public part: an output that copies another
+ * output, a constant output, or one that only depends on public inputs keeps its constraint.
+ *
+ * Solving a wide output equation for a shared base signal fills every other equation holding it, so
+ * with many wide outputs each one is pinned instead: `out = t + z`, `z·z === 0` (z = 0 in a field),
+ * which --O2 solves for the output's own z. One constraint per pinned output, no fill-in.
+ */
+export function outputWiring(plan: Plan): OutputWiring {
+  const rows = outputRows(plan);
+  const wide = rows.reduce((n, rs) => n + rs.filter((r) => r.size > 1).length, 0);
+  const pinned = rows.map((rs) => rs.map((r) => wide > PIN_ABOVE && r.size > 1));
+  const free = rows.flatMap((rs, i) => rs.filter((_, j) => !pinned[i]?.[j]));
+  const pins = rows.flat().length - free.length;
+  return { pinned, constraints: pins + free.length - rank(free) };
+}
+
+/** The non-public linear part of every output element over base signals, per output. */
+function outputRows(plan: Plan): Row[][] {
   // Affine maps, and max rows of one element (plain copies), are substituted away.
   const producer = new Map<number, AffinePrim>();
   for (const n of plan.nodes)
@@ -70,12 +98,9 @@ export function outputWiringConstraints(plan: Plan): number {
     return row;
   };
 
-  const rows: Row[] = [];
-  for (const o of plan.outputs) {
-    const n = plan.tensors[o.tensor]?.lo.length ?? 0;
-    for (let j = 0; j < n; j++) rows.push(expand(o.tensor, j));
-  }
-  return rows.length - rank(rows);
+  return plan.outputs.map((o) =>
+    Array.from({ length: plan.tensors[o.tensor]?.lo.length ?? 0 }, (_, j) => expand(o.tensor, j)),
+  );
 }
 
 function copies(p: MaxPrim): AffinePrim {

@@ -1,4 +1,5 @@
 import type { AffinePrim, Plan, Prim, QTensor, RescalePrim } from "../3-quantize/ir.js";
+import { outputWiring } from "../3-quantize/output-rank.js";
 import { bug } from "../errors.js";
 import {
   type EmitEnv,
@@ -93,9 +94,9 @@ export function emitCircuit(plan: Plan, info: EmitInfo): EmittedCircuit {
       signal.set(p.out, tensorSignal(p.out));
     }
   }
+  const { pinned } = outputWiring(plan);
   plan.outputs.forEach((o, i) => {
-    const n = tensor(plan, o.tensor).lo.length;
-    body.push("", `for (var i = 0; i < ${n}; i++) ${outputNames[i]}[i] <== ${name(o.tensor)}[i];`);
+    body.push("", ...emitOutput(outputNames[i] as string, name(o.tensor), pinned[i] ?? []));
   });
 
   const publicInputs = plan.inputs.flatMap((p, i) =>
@@ -120,6 +121,26 @@ export function emitCircuit(plan: Plan, info: EmitInfo): EmittedCircuit {
     "",
   ].join("\n");
   return { source, inputNames, outputNames };
+}
+
+/** Output wiring; pinned elements are `out = t + z` with `z·z === 0` (see outputWiring). */
+function emitOutput(out: string, t: string, pinned: boolean[]): string[] {
+  const n = pinned.length;
+  const z = `z_${out}`;
+  const pin = (i: string) => [
+    `${z}[${i}] <-- 0;`,
+    `${z}[${i}] * ${z}[${i}] === 0;`,
+    `${out}[${i}] <== ${t}[${i}] + ${z}[${i}];`,
+  ];
+  if (!pinned.some(Boolean)) return [`for (var i = 0; i < ${n}; i++) ${out}[i] <== ${t}[i];`];
+  const lines = [
+    "// pinned outputs: z·z = 0 forces z = 0, and --O2 solves each output equation for its own z",
+    `signal ${z}[${n}];`,
+  ];
+  if (pinned.every(Boolean))
+    return [...lines, `for (var i = 0; i < ${n}; i++) {`, ...pin("i").map((l) => INDENT + l), "}"];
+  for (let i = 0; i < n; i++) lines.push(...(pinned[i] ? pin(String(i)) : [`${out}[${i}] <== ${t}[${i}];`]));
+  return lines;
 }
 
 function tensor(plan: Plan, id: number): QTensor {

@@ -4,7 +4,7 @@ import { decodeModel } from "../1-decode/decode.js";
 import type { Graph } from "../1-decode/graph.js";
 import { rewrite } from "../2-rewrite/rewrite.js";
 import { type Plan, primConstraints } from "../3-quantize/ir.js";
-import { outputWiringConstraints } from "../3-quantize/output-rank.js";
+import { outputWiring } from "../3-quantize/output-rank.js";
 import { postprocessBound, type SoftmaxMode } from "../3-quantize/postprocess.js";
 import { inputIntRange, type QuantOptions, quantize } from "../3-quantize/quantize.js";
 import { bitsSigned } from "../3-quantize/rounding.js";
@@ -126,7 +126,7 @@ export function estimateConstraints(plan: Plan): number {
   const prims = [...plan.inputs, ...plan.nodes.flatMap((n) => n.prims)];
   return (
     prims.reduce((s, p) => s + primConstraints(p, plan.tensors[p.out]?.lo.length ?? 0), 0) +
-    outputWiringConstraints(plan)
+    outputWiring(plan).constraints
   );
 }
 
