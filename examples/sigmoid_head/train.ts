@@ -12,7 +12,7 @@
  * accuracy means something, and the sigmoid's output spreads over (0, 1) instead of sitting near 0.
  *
  * Deterministic: seeded Glorot initializers, a seeded per-epoch shuffle and shift augmentation, pure-JS
- * CPU backend. Takes about 1 minute on 2 cores.
+ * CPU backend. Takes about 2 minutes (one core).
  * Run: npx tsx examples/sigmoid_head/train.ts
  */
 import { writeFileSync } from "node:fs";
@@ -212,8 +212,8 @@ Data: the deterministic split of \`examples/mnist_mlp/data.ts\` (8,000 train / 2
 Adam (lr ${LEARNING_RATE}, x${LR_DECAY} per epoch), batch ${BATCH}, ${EPOCHS} epochs, binary
 cross-entropy, L2 ${L2} on the kernels, every epoch each digit shifted by a random -${SHIFT}..${SHIFT}
 pixels in x and y. Seeded Glorot-uniform initializers and a seeded PRNG for the shuffle and the shifts
-make the run reproducible. Training took ${trainCpu.toFixed(0)} s of CPU
-time on this project's machine (one core; about the wall-clock time when the machine is otherwise idle).
+make the run reproducible. Training took ${trainCpu.toFixed(0)} s of CPU time (one core; about the
+wall-clock time on an otherwise idle machine). The hyperparameters were not tuned (one run).
 
 ## Accuracy (P > 0.5 means odd)
 
