@@ -52,7 +52,8 @@ export function why(r: TestResult): string {
   if (r.status === "out-of-scope") return r.reason ?? "";
   const where = r.node ? `${r.node}: ` : "";
   const err = r.code === "mismatch" ? ` (max error ${num(r.maxError)}, tolerance ${num(r.tolerance)})` : "";
-  return `\`${r.code ?? "?"}\` at ${r.stage ?? "?"}: ${where}${r.reason ?? ""}${err}`;
+  const at = r.stage ? ` at ${r.stage}` : "";
+  return `\`${r.code ?? "?"}\`${at}: ${where}${r.reason ?? ""}${err}`;
 }
 
 function totalsTable(bySuite: Map<SuiteName, TestResult[]>): string[] {
@@ -92,6 +93,28 @@ function opTable(bySuite: Map<SuiteName, TestResult[]>): string[] {
     );
   }
   return lines;
+}
+
+/** In-scope tests that do not pass, grouped by error code and the op the error names (else the test's op). */
+function reasonsTable(results: TestResult[]): string[] {
+  const groups = new Map<string, { code: string; op: string; suites: Set<string>; n: number }>();
+  for (const r of results) {
+    if (r.status !== "fail" && r.status !== "unsupported") continue;
+    const op = /\((\S+)\)$/.exec(r.node ?? "")?.[1] ?? r.op;
+    const key = `${r.code}|${op}`;
+    const g = groups.get(key) ?? { code: r.code ?? "?", op, suites: new Set<string>(), n: 0 };
+    g.n++;
+    g.suites.add(r.suite);
+    groups.set(key, g);
+  }
+  const rows = [...groups.values()].sort(
+    (a, b) => b.n - a.n || byName(`${a.code}|${a.op}`, `${b.code}|${b.op}`),
+  );
+  return [
+    "| tests | code | op | suites |",
+    "|---|---|---|---|",
+    ...rows.map((g) => `| ${g.n} | \`${g.code}\` | ${g.op} | ${[...g.suites].join(", ")} |`),
+  ];
 }
 
 function nodeSuiteSection(suite: SuiteName, rs: TestResult[]): string[] {
@@ -154,6 +177,10 @@ export function markdown(results: TestResult[], version: string): string {
     "## Totals",
     "",
     ...totalsTable(bySuite),
+    "",
+    "## Why in-scope tests do not pass",
+    "",
+    ...reasonsTable(results),
     "",
     "## Per operator (ONNX node tests)",
     "",

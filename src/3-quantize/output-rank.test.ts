@@ -36,7 +36,13 @@ describe("output wiring constraints (--O2 keeps what it cannot solve for a priva
   });
 
   it("an output that is a private input", async () => {
-    const m = model([node("Identity", ["x"], ["y"], {}, "id")], [["y", [1, 3]], ["h", [1, 3]]]);
+    const m = model(
+      [node("Identity", ["x"], ["y"], {}, "id")],
+      [
+        ["y", [1, 3]],
+        ["h", [1, 3]],
+      ],
+    );
     await checkCircuit(m, samples);
   });
 });

@@ -1,7 +1,7 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { classify } from "../../conformance/classify.js";
 import { compareOutputs } from "../../conformance/compare.js";
 import { bindInputs, readNodeTest } from "../../conformance/node-test.js";
@@ -19,6 +19,11 @@ import {
   valueInfo,
 } from "../../src/1-decode/onnx-builder.js";
 
+const made: string[] = [];
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
+
 /** A node test folder in the backend-test layout: model.onnx, test_data_set_0/{input,output}_N.pb. */
 function nodeTestDir(opts: {
   nodes: INodeProto[];
@@ -28,6 +33,7 @@ function nodeTestDir(opts: {
   opset?: number;
 }): string {
   const dir = mkdtempSync(join(tmpdir(), "zkmlc-conf-"));
+  made.push(dir);
   writeFileSync(
     join(dir, "model.onnx"),
     buildModel({ nodes: opts.nodes, inputs: opts.inputs, outputs: opts.outputs, opset: opts.opset ?? 13 }),

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -30,7 +30,10 @@ const verdicts = new Map(models.map((m) => [m, supported(m)]));
 // Models without an input.json (e.g. doodles) have nothing to prove on.
 const runnable = models.filter((m) => verdicts.get(m) === true && !ezklNotRunnable(m));
 const tmp = mkdtempSync(join(tmpdir(), "zkmlc-ezkl-"));
-afterAll(releaseCurves);
+afterAll(async () => {
+  await releaseCurves();
+  rmSync(tmp, { recursive: true, force: true });
+});
 
 describe.runIf(present)("EZKL corpus", () => {
   it("every model either passes the op check or fails with a clear error naming its nodes", () => {
