@@ -93,6 +93,8 @@ export interface DivPrim {
   qlo: bigint[];
   qBits: number[];
   rBits: number[];
+  /** den is a constant signal: q·den is then linear and --O2 removes that constraint. */
+  constDen?: true;
 }
 
 /**
@@ -186,7 +188,7 @@ export function primConstraints(p: Prim, size: number): number {
     case "cmp":
       return p.test === "zero" ? 2 * size : p.bits.reduce((s, b) => s + b, 0);
     case "div":
-      return p.qBits.reduce((s, q, i) => s + q + 2 * (p.rBits[i] as number) + 1, 0);
+      return p.qBits.reduce((s, q, i) => s + q + 2 * (p.rBits[i] as number) + (p.constDen ? 0 : 1), 0);
     case "sqrt":
       return p.xBits.reduce((s, x, i) => s + 2 * x + (p.sBits[i] as number) + 1, 0);
     case "poly":

@@ -2,8 +2,7 @@ import type { QTensor } from "../3-quantize/ir.js";
 import type { LowerCtx, Value } from "../3-quantize/lower.js";
 import { linear } from "../3-quantize/prims/basic.js";
 import { cmp } from "../3-quantize/prims/cmp.js";
-import { mul } from "../3-quantize/prims/mul.js";
-import { floorShift, integerPartError } from "./integer-part.js";
+import { integerPartError, truncDiv } from "./integer-part.js";
 import type { OpSpec } from "./op.js";
 
 /** ONNX TensorProto.DataType codes by what Cast does to a fixed-point value. */
@@ -47,51 +46,8 @@ export const cast: OpSpec = {
 
 function truncate(ctx: LowerCtx, x: QTensor, name: string): QTensor {
   if (x.scale === 0) return x;
-  const lo = x.lo.reduce((a, b) => (b < a ? b : a));
-  const hi = x.hi.reduce((a, b) => (b > a ? b : a));
-  const n = x.lo.length;
-  const err = x.err.map(integerPartError);
-  const floorOf = () => floorShift(ctx, x, x.scale, 1, `${name}/floor`);
-  const ceilOf = () => {
-    const f = floorShift(ctx, x, x.scale, -1, `${name}/neg_floor`);
-    return linear(ctx, [f], (i) => [[i, -1n]], 0n, x.shape, `${name}/ceil`, 0);
-  };
-  let y: QTensor;
-  if (lo >= 0n) y = floorOf();
-  else if (hi <= 0n) y = ceilOf();
-  else {
-    // trunc = ceil + [x >= 0]·(floor − ceil)
-    const f = floorOf();
-    const c = ceilOf();
-    const s = cmp(ctx, x, "nonneg", x.shape, `${name}/nonneg`);
-    const d = linear(
-      ctx,
-      [f, c],
-      (i) => [
-        [i, 1n],
-        [n + i, -1n],
-      ],
-      0n,
-      x.shape,
-      `${name}/diff`,
-      0,
-    );
-    const idx = Int32Array.from({ length: n }, (_, i) => i);
-    const p = mul(ctx, s, idx, d, idx, x.shape, `${name}/pick`);
-    y = linear(
-      ctx,
-      [c, p],
-      (i) => [
-        [i, 1n],
-        [n + i, 1n],
-      ],
-      0n,
-      x.shape,
-      name,
-      0,
-    );
-  }
-  y.err.set(err);
+  const y = truncDiv(ctx, x, new Array<bigint>(x.lo.length).fill(1n << BigInt(x.scale)), name);
+  y.err.set(x.err.map(integerPartError));
   return y;
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { calibrated } from "../../test/support/calibration.js";
 import { checkAgainstFloat, checkCircuit, rng, singleOp, uniform } from "../../test/support/op-check.js";
-import { typedModel } from "../../test/support/typed-model.js";
+import { exactOutputs, typedModel } from "../../test/support/typed-model.js";
 import { DataType } from "../1-decode/onnx-builder.js";
 
 const r = rng(16);
@@ -92,7 +92,39 @@ describe("Div", () => {
     await expect(checkAgainstFloat(z, [])).rejects.toMatchObject({ code: "non-finite" });
   });
 
-  it("refuses integer division (int32 operands truncate in ONNX) instead of computing a real quotient", async () => {
+  it("integer Div by constants truncates toward zero exactly (any sign, non-power-of-two divisors)", async () => {
+    const m = typedModel({
+      op: "Div",
+      inputs: [["a", [2, 4], DataType.INT32]],
+      consts: [["c", [4], [3, -4, 7, 1], DataType.INT32]],
+      outputs: [DataType.INT32],
+    });
+    const opts = { inputRange: [-50, 50] as [number, number] };
+    // Every residue class around zero, and the ends of the range.
+    const samples = [[[-50, -49, -7, -1, 0, 1, 6, 50]], [[-3, 4, 7, -8, 50, -50, 13, 49]]].map((s) =>
+      s.map((a) => Float64Array.from(a)),
+    );
+    const { circuit, float } = await exactOutputs(m, samples, opts);
+    expect(circuit).toEqual(float);
+    await checkCircuit(m, samples, opts);
+  });
+
+  it("integer Div of a non-negative input by a power of two is one floor shift", async () => {
+    const m = typedModel({
+      op: "Div",
+      inputs: [["a", [3], DataType.INT64]],
+      consts: [["c", [], [8]]],
+      outputs: [DataType.INT64],
+    });
+    const opts = { inputRange: [0, 100] as [number, number] };
+    const samples = [[Float64Array.of(0, 7, 100)], [Float64Array.of(8, 9, 63)]];
+    const { circuit, float } = await exactOutputs(m, samples, opts);
+    expect(circuit).toEqual(float);
+    // 3 × 7 input bits, then floorShift by 3 of a 9-bit value: 3 × (9 + 2).
+    expect((await checkCircuit(m, samples, opts)).constraints).toBe(3 * 7 + 3 * 11);
+  });
+
+  it("refuses integer division by a tensor computed from the input", async () => {
     const m = typedModel({
       op: "Div",
       inputs: [
@@ -103,7 +135,8 @@ describe("Div", () => {
     });
     await expect(checkAgainstFloat(m, [], { inputRange: [1, 9] })).rejects.toMatchObject({
       code: "unsupported-op",
-      message: expect.stringContaining("integer"),
+      node: { opType: "Div" },
+      message: expect.stringContaining("integer Div"),
     });
   });
 });

@@ -2,13 +2,15 @@ import type { ConstTensor } from "../1-decode/graph.js";
 import { numel } from "../1-decode/graph.js";
 import type { AffinePrim, QTensor } from "../3-quantize/ir.js";
 import { LowerCtx, type Value } from "../3-quantize/lower.js";
+import { linear } from "../3-quantize/prims/basic.js";
 import { div as divPrim } from "../3-quantize/prims/div.js";
 import { broadcastIndex } from "./broadcast.js";
-import { binaryInputs, exactScale, mapConst, weightedSum } from "./elementwise.js";
+import { binaryInputs, broadcastTo, exactScale, mapConst, weightedSum } from "./elementwise.js";
+import { integerPartError, truncDiv } from "./integer-part.js";
 import type { OpSpec } from "./op.js";
 
 /**
- * Div with numpy broadcasting.
+ * Div with numpy broadcasting. On integer tensors, truncating division by a constant (integerDivide).
  * - by a constant: multiply by its reciprocal, free (exact scale when 1/c is a power of two, else the
  *   param scale). A zero divisor is an error.
  * - by a signal: the div prim (circuits/division.circom), NQ + 2·NR + 1 constraints per element (quotient
@@ -20,13 +22,8 @@ export const div: OpSpec = {
   opType: "Div",
   summary: "numpy broadcasting; ÷ constant free, ÷ signal via the div prim (divisor proven ≠ 0)",
   lower(ctx: LowerCtx): Value[] {
-    if (ctx.integerTyped)
-      ctx.error(
-        "unsupported-op",
-        "Div of integer-typed tensors (truncating integer division) is not supported",
-        "zkmlc's Div computes real-valued division; cast the operands to float in the model",
-      );
     const { a, b, shape } = binaryInputs(ctx);
+    if (ctx.integerTyped) return [{ kind: "signal", q: integerDivide(ctx, a, b, shape) }];
     if (b.kind === "const") {
       if (a.kind !== "signal") return ctx.error("bug", "Div without a signal operand");
       if (b.t.data.some((v) => v === 0))
@@ -36,6 +33,42 @@ export const div: OpSpec = {
     return [{ kind: "signal", q: divide(ctx, a, b.q, shape) }];
   },
 };
+
+/**
+ * ONNX Div on integer tensors truncates toward zero: exact, by a constant divisor (truncDiv, then the
+ * sign of a negative divisor applied for free). A divisor computed from the input is not supported.
+ */
+function integerDivide(ctx: LowerCtx, a: Value, b: Value, shape: number[]): QTensor {
+  if (a.kind !== "signal" || b.kind !== "const")
+    return ctx.error(
+      "unsupported-op",
+      "integer Div by a tensor computed from the input is not supported",
+      "zkmlc divides integer tensors by constants; cast the operands to float for real-valued division",
+    );
+  const n = numel(shape);
+  const x = broadcastTo(ctx, a.q, shape);
+  const bi = broadcastIndex(shape, b.t.shape);
+  const c = Array.from(bi, (j) => {
+    const v = b.t.data[j] as number;
+    if (v === 0)
+      ctx.error("non-finite", "integer division by a constant 0", "the divisor constant holds a zero");
+    if (!Number.isInteger(v)) ctx.error("bug", `integer divisor ${v} is not an integer`);
+    return BigInt(v);
+  });
+  const name = ctx.node.outputs[0] ?? "";
+  const abs = c.map((v) => (v < 0n ? -v : v));
+  const q = truncDiv(
+    ctx,
+    x,
+    abs.map((v) => v << BigInt(x.scale)),
+    c.some((v) => v < 0n) ? `${name}/abs` : name,
+  );
+  const y = c.some((v) => v < 0n)
+    ? linear(ctx, [q], (i) => [[i, (c[i] as bigint) < 0n ? -1n : 1n]], 0n, shape, name, 0)
+    : q;
+  for (let i = 0; i < n; i++) y.err[i] = integerPartError((x.err[i] as number) / Number(abs[i]));
+  return y;
+}
 
 /**
  * a / b for a signal divisor b (see `div`), broadcast to `shape`; a may be a constant (Reciprocal, 1/x).

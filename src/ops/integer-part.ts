@@ -1,5 +1,9 @@
 import type { CmpPrim, QTensor } from "../3-quantize/ir.js";
 import type { LowerCtx } from "../3-quantize/lower.js";
+import { constantSignal, linear } from "../3-quantize/prims/basic.js";
+import { cmp } from "../3-quantize/prims/cmp.js";
+import { div } from "../3-quantize/prims/div.js";
+import { mul } from "../3-quantize/prims/mul.js";
 
 /**
  * floor(dir·X / 2^k) of a tensor's integers X (dir ±1), through the rescale prim: for any integer Z,
@@ -14,6 +18,67 @@ export function floorShift(ctx: LowerCtx, x: QTensor, k: number, dir: 1 | -1, na
   const bias = new Array<bigint>(n).fill(1n - (1n << BigInt(k)));
   const y = ctx.affine(`${name}/floor_arg`, x.shape, [x], rows, bias, k + 1);
   return ctx.rescale(y, k + 1, false, name);
+}
+
+/**
+ * floor(dir·X / d[i]) of a tensor's integers X for constant divisors d[i] >= 1: floorShift when they are
+ * one power of two, else the div prim by a constant signal (quotient width + 2·divisor width + 1).
+ */
+function floorDivConst(ctx: LowerCtx, x: QTensor, d: bigint[], dir: 1 | -1, name: string): QTensor {
+  const d0 = d[0] ?? 1n;
+  if (d.every((v) => v === d0) && (d0 & (d0 - 1n)) === 0n)
+    return floorShift(ctx, x, d0.toString(2).length - 1, dir, name);
+  const num = linear(ctx, [x], (i) => [[i, BigInt(dir)]], 0n, x.shape, `${name}/num`, 0);
+  const den = constantSignal(ctx, d, 0, x.shape);
+  return div(ctx, num, den, 0, new Float64Array(x.lo.length), x.shape, name, true);
+}
+
+/**
+ * trunc(X / d[i]) (toward zero, as ONNX integer Div and Cast to an integer do) of a tensor's integers X,
+ * constant d[i] >= 1, exact: a floor where the bounds prove X >= 0, a ceil (−floor(−X/d)) where they prove
+ * X <= 0, else ceil + [X >= 0]·(floor − ceil) with a sign test and one product. An integer tensor at
+ * scale 0; the caller sets its error.
+ */
+export function truncDiv(ctx: LowerCtx, x: QTensor, d: bigint[], name: string): QTensor {
+  const lo = x.lo.reduce((a, b) => (b < a ? b : a));
+  const hi = x.hi.reduce((a, b) => (b > a ? b : a));
+  const n = x.lo.length;
+  const floorOf = () => floorDivConst(ctx, x, d, 1, `${name}/floor`);
+  const ceilOf = () => {
+    const f = floorDivConst(ctx, x, d, -1, `${name}/neg_floor`);
+    return linear(ctx, [f], (i) => [[i, -1n]], 0n, x.shape, `${name}/ceil`, 0);
+  };
+  if (lo >= 0n) return floorOf();
+  if (hi <= 0n) return ceilOf();
+  const f = floorOf();
+  const c = ceilOf();
+  const s = cmp(ctx, x, "nonneg", x.shape, `${name}/nonneg`);
+  const diff = linear(
+    ctx,
+    [f, c],
+    (i) => [
+      [i, 1n],
+      [n + i, -1n],
+    ],
+    0n,
+    x.shape,
+    `${name}/diff`,
+    0,
+  );
+  const idx = Int32Array.from({ length: n }, (_, i) => i);
+  const p = mul(ctx, s, idx, diff, idx, x.shape, `${name}/pick`);
+  return linear(
+    ctx,
+    [c, p],
+    (i) => [
+      [i, 1n],
+      [n + i, 1n],
+    ],
+    0n,
+    x.shape,
+    name,
+    0,
+  );
 }
 
 /** |floor(a) − floor(b)| (also ceil, round) for |a − b| <= e: at most floor(e) + 1, and 0 when e = 0. */

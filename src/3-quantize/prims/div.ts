@@ -10,7 +10,8 @@ export function floorDiv(a: bigint, b: bigint): bigint {
 
 /**
  * out[i] = floor(num[i] / den[i]) for signal tensors of equal length, den proven >= 1 by its bounds
- * (circuits/division.circom: num = q·den + r, 0 <= r < den, q range-checked so it is unique).
+ * (circuits/division.circom: num = q·den + r, 0 <= r < den, q range-checked so it is unique). `constDen`:
+ * den is a constantSignal (the product is then linear, one constraint less).
  * The quotient is exact on the integers; ops derive its real-valued error from their inputs'.
  */
 export function div(
@@ -21,6 +22,7 @@ export function div(
   err: Float64Array,
   shape = num.shape,
   onnxName = ctx.node.outputs[0] ?? "",
+  constDen = false,
 ): QTensor {
   const n = num.lo.length;
   if (den.lo.length !== n) ctx.error("bug", "div operands differ in length");
@@ -55,7 +57,15 @@ export function div(
         "lower --input-scale or --param-scale, or narrow the calibrated input range",
       );
   }
-  const prim: Omit<DivPrim, "out"> = { kind: "div", num: num.id, den: den.id, qlo: lo, qBits, rBits };
+  const prim: Omit<DivPrim, "out"> = {
+    kind: "div",
+    num: num.id,
+    den: den.id,
+    qlo: lo,
+    qBits,
+    rBits,
+    ...(constDen ? { constDen: true as const } : {}),
+  };
   return ctx.addPrim(prim, { onnxName, shape, scale, lo, hi, err });
 }
 
