@@ -88,6 +88,7 @@ import { tanh } from "./tanh.js";
 import { tile } from "./tile.js";
 import { topK } from "./topk.js";
 import { transpose } from "./transpose.js";
+import { trilu } from "./trilu.js";
 import { unsqueeze } from "./unsqueeze.js";
 import { upsample } from "./upsample.js";
 import { where } from "./where.js";
@@ -185,6 +186,7 @@ export const OPS: ReadonlyMap<string, OpSpec> = new Map(
     tile,
     topK,
     transpose,
+    trilu,
     unsqueeze,
     upsample,
     where,
