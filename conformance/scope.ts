@@ -128,6 +128,9 @@ export const OP_SCOPE: ReadonlyMap<string, OpScope> = new Map<string, OpScope>([
   ["Gemm", { group: BASE }],
   ["Constant", { group: BASE }],
   ["Trilu", { group: EXTRA, constInputs: [1], note: "k bound" }],
+  ...["Sin", "Cos", "Tan", "Asin", "Acos", "Atan", "Sinh", "Cosh", "Asinh", "Acosh", "Atanh"].map(
+    (op): [string, OpScope] => [op, { group: EXTRA }],
+  ),
 ]);
 
 /** Element types outside the scope of a fixed-point compiler (issue 3), by TensorProto.DataType number. */

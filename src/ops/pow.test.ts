@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { expectDocumented, measureActivation } from "../../test/support/activation-table.js";
 import { calibrated } from "../../test/support/calibration.js";
 import {
   checkAgainstFloat,
@@ -35,8 +36,31 @@ describe("Pow", () => {
     await expect(checkAgainstFloat(powModel(0), [])).rejects.toThrow(/is a constant/);
   });
 
-  it("rejects other exponents, per-element exponents and signal exponents", async () => {
-    await expect(checkAgainstFloat(powModel(1.5), [])).rejects.toThrow(/exponent 1.5 is not supported/);
+  it("other exponents on a base proven positive: a piecewise polynomial of x^p over the base's range", async () => {
+    const pos = { ...FIXED, inputRange: [0.25, 4] as [number, number] };
+    const s = samples(6, 5, 0.25, 4);
+    for (const [p, bound] of [
+      [-0.1, 2 ** -5],
+      [1.5, 2 ** -4],
+      [-2.5, 2], // 2.5·x^-3.5 = 320 at x = 0.25: the input's rounding (2^-8) moves it by 1.25
+    ] as const) {
+      const { plan, errorBound } = await checkAgainstFloat(powModel(p), s, pos);
+      expect(plan.nodes[0]?.prims.some((q) => q.kind === "poly")).toBe(true);
+      expect(errorBound).toBeLessThan(bound);
+    }
+    await checkCircuit(powModel(-0.1), s.slice(0, 2), pos);
+  });
+
+  it("rejects other exponents on a base that can be 0 or negative, per-element exponents and signal exponents", async () => {
+    await expect(checkAgainstFloat(powModel(1.5), [])).rejects.toThrow(
+      /exponent 1.5 is not supported for a base that can be -1 /,
+    );
+    const zero = { ...FIXED, inputRange: [0, 1] as [number, number] };
+    await expect(checkAgainstFloat(powModel(-0.1), [], zero)).rejects.toMatchObject({
+      code: "unsupported-op",
+      node: { opType: "Pow" },
+      message: expect.stringContaining("for a base that can be 0 (<= 0 at scale 2^7)"),
+    });
     const perElement = singleOp({
       op: "Pow",
       inputs: [["x", [3]]],
@@ -53,5 +77,16 @@ describe("Pow", () => {
       output: [3],
     });
     await expect(checkAgainstFloat(signal, [])).rejects.toThrow(/must be a compile-time constant/);
+  });
+
+  it("meets its documented cost and error at the default scales (p = -0.1)", async () => {
+    const p = Math.fround(-0.1);
+    const m = await measureActivation({
+      op: "Pow",
+      f: (x) => x ** p,
+      range: [0.25, 16],
+      weights: [["p", [], [p]]],
+    });
+    expectDocumented("Pow (p = -0.1)", m);
   });
 });

@@ -1,6 +1,7 @@
 import type { QTensor } from "../3-quantize/ir.js";
 import type { LowerCtx, Value } from "../3-quantize/lower.js";
 import { divide, ONE } from "./div.js";
+import { approxOverRange } from "./elementary.js";
 import { broadcastAll, broadcastTo } from "./elementwise.js";
 import { multiply } from "./mul.js";
 import type { OpSpec } from "./op.js";
@@ -13,12 +14,16 @@ const MAX_EXPONENT = 64;
  * Pow with a constant exponent (the same value for every element):
  * - integer p >= 1: square-and-multiply with the mul prim (p = 2: x·x, 1 constraint per element; each
  *   further product rescales a factor above the working scale first, see Mul);
- * - p = 0: the constant 1; p = 0.5: Sqrt; negative integers and −0.5: 1/x^|p| (Reciprocal's div prim).
- * Other exponents (and per-element or signal exponents) are rejected.
+ * - p = 0: the constant 1; p = 0.5: Sqrt; negative integers and −0.5: 1/x^|p| (Reciprocal's div prim);
+ * - any other p, for a base proven positive (as Log's input): a piecewise polynomial of x^p over the
+ *   base's range (at most 2^18 units wide), error measured. A base that can be 0 or negative is rejected
+ *   (x^p is undefined or unbounded there).
+ * Per-element and signal exponents are rejected.
  */
 export const pow: OpSpec = {
   opType: "Pow",
-  summary: "constant integer exponents (products), ±0.5 (sqrt), negative (reciprocal)",
+  summary:
+    "constant exponent: integers (products), ±0.5 (sqrt), negative (reciprocal); others polynomial, base proven > 0",
   lower(ctx: LowerCtx): Value[] {
     const e = ctx.constant(1, "the exponent");
     const p = e.data[0] ?? Number.NaN;
@@ -30,12 +35,8 @@ export const pow: OpSpec = {
     const shape = broadcastAll(ctx, [ctx.shapeOf(0), e.shape]);
     const x = broadcastTo(ctx, ctx.signal(0), shape);
     const integer = Number.isInteger(p) && Math.abs(p) <= MAX_EXPONENT;
-    if (!integer && Math.abs(p) !== 0.5)
-      ctx.error(
-        "unsupported-op",
-        `exponent ${p} is not supported`,
-        `zkmlc supports integer exponents up to ${MAX_EXPONENT} in magnitude and ±0.5`,
-      );
+    if (!Number.isFinite(p)) ctx.error("unsupported-op", `exponent ${p} is not supported`);
+    if (!integer && Math.abs(p) !== 0.5) return [{ kind: "signal", q: realPower(ctx, x, p) }];
     if (p === 0)
       return [{ kind: "const", t: { dtype: "float32", shape, data: new Float64Array(x.lo.length).fill(1) } }];
     const name = ctx.node.outputs[0] ?? "";
@@ -57,4 +58,16 @@ function power(ctx: LowerCtx, x: QTensor, p: number, name: string): QTensor {
     if (n > 1) base = multiply(ctx, base, base, x.shape, `${name}/sq`);
   }
   return result ?? x;
+}
+
+/** x^p for any other real p, over a base proven positive. */
+function realPower(ctx: LowerCtx, x: QTensor, p: number): QTensor {
+  const reject = (lo: number, _hi: number, unit: number) =>
+    lo >= unit
+      ? undefined
+      : {
+          message: `exponent ${p} is not supported for a base that can be ${lo} (<= 0 at scale 2^${-Math.log2(unit)}) within the calibrated range`,
+          hint: `zkmlc supports integer exponents up to ${MAX_EXPONENT} in magnitude and ±0.5 for any base, other exponents for a base proven positive: check the calibrated range or what feeds the Pow`,
+        };
+  return approxOverRange(ctx, { f: (v) => v ** p, maxBits: 18, reject, key: `Pow ${p}` }, x);
 }

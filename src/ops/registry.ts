@@ -1,8 +1,14 @@
 import { abs } from "./abs.js";
+import { acos } from "./acos.js";
+import { acosh } from "./acosh.js";
 import { add } from "./add.js";
 import { and } from "./and.js";
 import { argMax } from "./argmax.js";
 import { argMin } from "./argmin.js";
+import { asin } from "./asin.js";
+import { asinh } from "./asinh.js";
+import { atan } from "./atan.js";
+import { atanh } from "./atanh.js";
 import { averagePool } from "./averagepool.js";
 import { batchNormalization } from "./batchnormalization.js";
 import { cast } from "./cast.js";
@@ -13,6 +19,8 @@ import { concat } from "./concat.js";
 import { constant } from "./constant.js";
 import { conv } from "./conv.js";
 import { convTranspose } from "./convtranspose.js";
+import { cos } from "./cos.js";
+import { cosh } from "./cosh.js";
 import { depthToSpace } from "./depthtospace.js";
 import { div } from "./div.js";
 import { dropout } from "./dropout.js";
@@ -73,6 +81,8 @@ import { selu } from "./selu.js";
 import { shapeOp } from "./shape.js";
 import { sigmoid } from "./sigmoid.js";
 import { sign } from "./sign.js";
+import { sin } from "./sin.js";
+import { sinh } from "./sinh.js";
 import { size } from "./size.js";
 import { slice } from "./slice.js";
 import { softmax } from "./softmax.js";
@@ -84,6 +94,7 @@ import { sqrt } from "./sqrt.js";
 import { squeeze } from "./squeeze.js";
 import { sub } from "./sub.js";
 import { sum } from "./sum.js";
+import { tan } from "./tan.js";
 import { tanh } from "./tanh.js";
 import { tile } from "./tile.js";
 import { topK } from "./topk.js";
@@ -98,10 +109,16 @@ import { xor } from "./xor.js";
 export const OPS: ReadonlyMap<string, OpSpec> = new Map(
   [
     abs,
+    acos,
+    acosh,
     add,
     and,
     argMax,
     argMin,
+    asin,
+    asinh,
+    atan,
+    atanh,
     averagePool,
     batchNormalization,
     cast,
@@ -112,6 +129,8 @@ export const OPS: ReadonlyMap<string, OpSpec> = new Map(
     constant,
     conv,
     convTranspose,
+    cos,
+    cosh,
     depthToSpace,
     div,
     dropout,
@@ -171,6 +190,8 @@ export const OPS: ReadonlyMap<string, OpSpec> = new Map(
     shapeOp,
     sigmoid,
     sign,
+    sin,
+    sinh,
     size,
     slice,
     softmax,
@@ -182,6 +203,7 @@ export const OPS: ReadonlyMap<string, OpSpec> = new Map(
     squeeze,
     sub,
     sum,
+    tan,
     tanh,
     tile,
     topK,

@@ -77,6 +77,8 @@ export async function measureActivation(opts: {
   f: (x: number) => number;
   range: [number, number];
   attrs?: Record<string, AttrValue>;
+  /** Constant inputs after x (e.g. Pow's exponent). */
+  weights?: [string, number[], ArrayLike<number>][];
   opset?: number;
 }): Promise<Measured> {
   const s = 8;
@@ -86,6 +88,7 @@ export async function measureActivation(opts: {
   const model = singleOp({
     op: opts.op,
     inputs: [["x", [1, count]]],
+    weights: opts.weights,
     attrs: opts.attrs,
     output: [1, count],
     opset: opts.opset,
