@@ -20,6 +20,11 @@ import type { ProofOutcome, Stage, TestResult } from "./result.js";
 
 /** Largest Groth16 setup the harness makes: constraints + public signals + 1 <= 2^18. */
 export const MAX_POWER = 18;
+/**
+ * Largest circuit the harness compiles: circom in WebAssembly took about a minute for LeNet-5's 132k
+ * constraints, so a model estimated far beyond a provable size fails fast instead of timing out.
+ */
+export const MAX_COMPILE = 2 ** 20;
 
 /** A stage's failure, carrying what the result should say. */
 export class StageError extends Error {
@@ -52,7 +57,7 @@ export async function stage<T>(s: Stage, f: () => Promise<T> | T): Promise<T> {
 /** Status of a failed test: zkmlc refusing the model at compile time is "unsupported", the rest "fail". */
 export function failure(e: unknown): Partial<TestResult> {
   const se = e instanceof StageError ? e : new StageError("load", "crash", String(e));
-  const refused = se.stage === "compile" && !["bug", "crash", "circom-failed"].includes(se.code);
+  const refused = se.stage === "compile" && !["bug", "crash", "circom-failed", "too-large"].includes(se.code);
   return {
     status: refused ? "unsupported" : "fail",
     stage: se.stage,
@@ -80,7 +85,9 @@ export async function compileAndCheck(
   sample: (build: Build) => Promise<Sample> | Sample,
   expected: Expected[],
 ): Promise<Checked> {
-  const compiled = await stage("compile", () => compile(modelPath, buildDir, opts));
+  const compiled = await stage("compile", () =>
+    compile(modelPath, buildDir, { maxConstraints: MAX_COMPILE, ...opts }),
+  );
   const { plan, settings } = compiled;
   const build = await stage("witness", () => loadBuild(buildDir));
   const w = await stage("witness", async () =>

@@ -18,6 +18,7 @@ export type ErrorCode =
   | "input-out-of-range"
   | "non-finite"
   | "field-overflow"
+  | "too-large"
   | "missing-artifact"
   | "corrupt-artifact"
   | "mismatched-artifacts"

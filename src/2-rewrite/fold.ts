@@ -46,28 +46,33 @@ export async function foldNode(
 ): Promise<ConstTensor[]> {
   const names = inputs.map((t, i) => (t ? `in${i}` : ""));
   const outs = node.outputs.map((o, i) => (o === "" ? "" : `out${i}`));
-  let bytes: Uint8Array;
-  try {
-    bytes = buildModel({
-      nodes: [makeNode(node.opType, names, outs, attrsOf(node), node.name)],
-      initializers: inputs.flatMap((t, i) =>
-        t ? [tensorProto(`in${i}`, t.shape, encodable(t), "raw", ONNX_TYPE[t.dtype] as DataType)] : [],
-      ),
-      inputs: [],
-      outputs: outs.filter((o) => o !== "").map((name) => ({ name })),
-      opset,
-    });
-  } catch (e) {
-    fail("unsupported-op", `cannot fold this constant node: ${(e as Error).message}`, {
-      node: nodeRef(node),
-      cause: e,
-    });
-  }
+  const build = (version: number): Uint8Array => {
+    try {
+      return buildModel({
+        nodes: [makeNode(node.opType, names, outs, attrsOf(node), node.name)],
+        initializers: inputs.flatMap((t, i) =>
+          t ? [tensorProto(`in${i}`, t.shape, encodable(t), "raw", ONNX_TYPE[t.dtype] as DataType)] : [],
+        ),
+        inputs: [],
+        outputs: outs.filter((o) => o !== "").map((name) => ({ name })),
+        opset: version,
+      });
+    } catch (e) {
+      fail("unsupported-op", `cannot fold this constant node: ${(e as Error).message}`, {
+        node: nodeRef(node),
+        cause: e,
+      });
+    }
+  };
+  const bytes = build(opset);
   let result: InferenceSession.ReturnType;
   try {
-    const session = await InferenceSession.create(bytes);
-    result = await session.run({});
-    await session.release();
+    result = await evaluate(bytes).catch(async (e: Error) => {
+      // Opset 11 widened many ops' type constraints (Equal on floats, ...); exporters emit such nodes under
+      // opset 10 and lenient runtimes accept them. Retried only where the model's own opset failed.
+      if (opset >= 11 || !/Type Error/.test(e.message)) throw e;
+      return evaluate(build(11));
+    });
   } catch (e) {
     fail(
       "unsupported-op",
@@ -90,6 +95,15 @@ export async function foldNode(
     const data = Float64Array.from(t.data as ArrayLike<number | bigint>, (v) => Number(v));
     return { dtype, shape: [...t.dims], data };
   });
+}
+
+async function evaluate(bytes: Uint8Array): Promise<InferenceSession.ReturnType> {
+  const session = await InferenceSession.create(bytes);
+  try {
+    return await session.run({});
+  } finally {
+    await session.release();
+  }
 }
 
 /** Values in the form tensorProto's raw encoder takes for the dtype (int64 as bigint). */

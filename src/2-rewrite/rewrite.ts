@@ -4,6 +4,7 @@ import { fail } from "../errors.js";
 import { OPS } from "../ops/registry.js";
 import { SHAPE_ONLY_OPS } from "./fold.js";
 import { foldBatchNorm } from "./fold-batchnorm.js";
+import { fuseLayerNorm } from "./fuse-layernorm.js";
 import { reluBeforeMaxPool } from "./relu-before-maxpool.js";
 
 /**
@@ -11,7 +12,8 @@ import { reluBeforeMaxPool } from "./relu-before-maxpool.js";
  * reported in one error), nodes must be in topological order, and every graph output must be produced.
  * Identity/Dropout/Constant need no rewrite: they lower to aliases and constants at no cost.
  * BatchNormalization after a Conv/Gemm with constant weights is folded into it (fold-batchnorm.ts), and
- * Relu → MaxPool is reordered to MaxPool → Relu (relu-before-maxpool.ts).
+ * Relu → MaxPool is reordered to MaxPool → Relu (relu-before-maxpool.ts), and LayerNorm decomposed into
+ * ReduceMean/Sub/Pow/Sqrt/Div is fused back into LayerNormalization (fuse-layernorm.ts).
  */
 export function rewrite(graph: Graph): Graph {
   const constant = constantNodes(graph);
@@ -43,7 +45,7 @@ export function rewrite(graph: Graph): Graph {
   for (const o of graph.outputs) {
     if (!known.has(o.name)) fail("bad-onnx", `graph output "${o.name}" is not produced by any node`);
   }
-  return reluBeforeMaxPool(foldBatchNorm(graph));
+  return reluBeforeMaxPool(foldBatchNorm(fuseLayerNorm(graph)));
 }
 
 /**

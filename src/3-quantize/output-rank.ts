@@ -46,17 +46,35 @@ export interface OutputWiring {
  * which --O2 solves for the output's own z. One constraint per pinned output, no fill-in.
  */
 export function outputWiring(plan: Plan): OutputWiring {
-  const rows = outputRows(plan);
-  const wide = rows.reduce((n, rs) => n + rs.filter((r) => r.size > 1).length, 0);
-  const pinned = rows.map((rs) => rs.map((r) => wide > PIN_ABOVE && r.size > 1));
-  const free = rows.flatMap((rs, i) => rs.filter((_, j) => !pinned[i]?.[j]));
-  const pins = rows.flat().length - free.length;
+  const g = linearGraph(plan);
+  const sizes = plan.outputs.map((o) => plan.tensors[o.tensor]?.lo.length ?? 0);
+  // Wide: two or more private terms, counted without cancellation (cheap: a capped count per element,
+  // where expanding every row of a large output over its base signals ran out of memory).
+  const wideRows = plan.outputs.map((o, i) =>
+    Array.from({ length: sizes[i] ?? 0 }, (_, j) => g.width(o.tensor, j) > 1),
+  );
+  const pin = wideRows.flat().filter(Boolean).length > PIN_ABOVE;
+  const pinned = wideRows.map((ws) => ws.map((w) => pin && w));
+  const free: Row[] = [];
+  let pins = 0;
+  plan.outputs.forEach((o, i) => {
+    for (let j = 0; j < (sizes[i] ?? 0); j++)
+      if (pinned[i]?.[j]) pins++;
+      else free.push(g.expand(o.tensor, j));
+  });
   return { pinned, constraints: pins + free.length - rank(free) };
 }
 
-/** The non-public linear part of every output element over base signals, per output. */
-function outputRows(plan: Plan): Row[][] {
-  // Affine maps, and max rows of one element (plain copies), are substituted away.
+/**
+ * The plan's linear structure: affine maps, and max rows of one element (plain copies), which --O2
+ * substitutes away; everything else (non-linear prim outputs, private inputs) is a base signal.
+ */
+function linearGraph(plan: Plan): {
+  /** The non-public linear part of tensor element (id, j) over base signals. */
+  expand(id: number, j: number): Row;
+  /** min(2, number of private base terms) of element (id, j), not counting cancellations. */
+  width(id: number, j: number): number;
+} {
   const producer = new Map<number, AffinePrim>();
   for (const n of plan.nodes)
     for (const p of n.prims) {
@@ -64,43 +82,62 @@ function outputRows(plan: Plan): Row[][] {
       if (p.kind === "max" && p.rows.every((r) => r.length === 1)) producer.set(p.out, copies(p));
     }
   const publicInput = new Set(plan.inputs.filter((p) => p.visibility === "public").map((p) => p.out));
-  const memo = new Map<string, Row>();
-
-  // The non-public linear part of tensor element (id, j) over base signals.
+  /** The (source tensor, element, coefficient) terms of row j of p. */
+  const terms = (p: AffinePrim, j: number): [number, number, bigint][] => {
+    const out: [number, number, bigint][] = [];
+    const r = p.rows[j];
+    if (!r) return out;
+    const offsets: [number, number][] = [];
+    let off = 0;
+    for (const t of p.ins) {
+      offsets.push([t, off]);
+      off += plan.tensors[t]?.lo.length ?? 0;
+    }
+    r.idx.forEach((flat, t) => {
+      const c = r.coef[t] as bigint;
+      if (c === 0n) return;
+      let k = offsets.length - 1;
+      while (k > 0 && (offsets[k] as [number, number])[1] > flat) k--;
+      const [src, base] = offsets[k] as [number, number];
+      out.push([src, flat - base, c]);
+    });
+    return out;
+  };
+  const rows = new Map<string, Row>();
+  const widths = new Map<string, number>();
   const expand = (id: number, j: number): Row => {
     const key = `${id}:${j}`;
-    const hit = memo.get(key);
+    const hit = rows.get(key);
     if (hit) return hit;
     const p = producer.get(id);
     let row: Row;
-    if (!p) {
-      row = publicInput.has(id) ? new Map() : new Map([[key, 1n]]);
-    } else {
+    if (!p) row = publicInput.has(id) ? new Map() : new Map([[key, 1n]]);
+    else {
       row = new Map();
-      const r = p.rows[j];
-      const offsets: [number, number][] = [];
-      let off = 0;
-      for (const t of p.ins) {
-        offsets.push([t, off]);
-        off += plan.tensors[t]?.lo.length ?? 0;
-      }
-      r?.idx.forEach((flat, t) => {
-        const c = r.coef[t] as bigint;
-        if (c === 0n) return;
-        let k = offsets.length - 1;
-        while (k > 0 && (offsets[k] as [number, number])[1] > flat) k--;
-        const [src, base] = offsets[k] as [number, number];
-        for (const [s, v] of expand(src, flat - base)) row.set(s, mod((row.get(s) ?? 0n) + c * v));
-      });
+      for (const [src, e, c] of terms(p, j))
+        for (const [s, v] of expand(src, e)) row.set(s, mod((row.get(s) ?? 0n) + c * v));
       for (const [s, v] of row) if (v === 0n) row.delete(s);
     }
-    memo.set(key, row);
+    rows.set(key, row);
     return row;
   };
-
-  return plan.outputs.map((o) =>
-    Array.from({ length: plan.tensors[o.tensor]?.lo.length ?? 0 }, (_, j) => expand(o.tensor, j)),
-  );
+  const width = (id: number, j: number): number => {
+    const key = `${id}:${j}`;
+    const hit = widths.get(key);
+    if (hit !== undefined) return hit;
+    const p = producer.get(id);
+    let w = 0;
+    if (!p) w = publicInput.has(id) ? 0 : 1;
+    else
+      for (const [src, e] of terms(p, j)) {
+        w += width(src, e);
+        if (w >= 2) break;
+      }
+    w = Math.min(w, 2);
+    widths.set(key, w);
+    return w;
+  };
+  return { expand, width };
 }
 
 function copies(p: MaxPrim): AffinePrim {

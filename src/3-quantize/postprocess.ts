@@ -36,7 +36,7 @@ export function applyPostprocess(
   const out = values.slice();
   for (const row of softmaxRows(shape, p)) {
     const xs = Array.from(row, (i) => values[i] as number);
-    const m = Math.max(...xs);
+    const m = xs.reduce((a, v) => Math.max(a, v), -Infinity);
     const lse = m + Math.log(xs.reduce((a, v) => a + Math.exp(v - m), 0));
     row.forEach((i, j) => {
       out[i] = p.op === "Softmax" ? Math.exp((xs[j] as number) - lse) : (xs[j] as number) - lse;

@@ -65,6 +65,11 @@ function compileOptions(cmd: Command): Command {
         "--softmax <where>",
         "circuit: prove (Log)Softmax; outside: prove the logits of a (Log)Softmax graph output and apply it when decoding (default circuit)",
       ).choices(["circuit", "outside"]),
+    )
+    .option(
+      "--max-constraints <n>",
+      "refuse before running circom when the estimated constraint count is above n",
+      int,
     );
 }
 
@@ -86,6 +91,7 @@ function toCompileOptions(o: Record<string, unknown>): CompileOptions {
     inputVisibility: o.inputVisibility as CompileOptions["inputVisibility"],
     system: o.system as ProofSystem | undefined,
     softmax: o.softmax as CompileOptions["softmax"],
+    maxConstraints: o.maxConstraints as number | undefined,
   };
 }
 

@@ -17,7 +17,7 @@ export const exp: OpSpec = {
   summary: "piecewise polynomial over [-8, max input], clamped below; error measured (absolute)",
   lower(ctx: LowerCtx): Value[] {
     const x = ctx.signal(0);
-    const top = Math.max(...x.hi.map(Number)) / 2 ** x.scale;
+    const top = x.hi.reduce((m, h) => Math.max(m, Number(h)), -Infinity) / 2 ** x.scale;
     if (top > MAX_INPUT)
       ctx.error(
         "unsupported-op",

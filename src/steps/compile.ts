@@ -115,7 +115,7 @@ export function nodeRows(plan: Plan): SettingsNode[] {
       op: pn.node.opType,
       outputShapes: pn.outputShapes,
       scale: last ? last.scale : null,
-      bits: last ? Math.max(...last.lo.map((lo, j) => bitsSigned(lo, last.hi[j] as bigint))) : null,
+      bits: last ? last.lo.reduce((m, lo, j) => Math.max(m, bitsSigned(lo, last.hi[j] as bigint)), 0) : null,
       constraints: pn.prims.reduce((s, p) => s + primConstraints(p, plan.tensors[p.out]?.lo.length ?? 0), 0),
     };
   });
@@ -174,6 +174,15 @@ export async function compile(
   log?: (s: string) => void,
 ): Promise<CompileResult> {
   const { bytes, graph, plan, scales, visibility, cal } = await planModel(modelPath, opts);
+  if (opts.maxConstraints !== undefined) {
+    const estimate = estimateConstraints(plan);
+    if (estimate > opts.maxConstraints)
+      fail(
+        "too-large",
+        `the circuit would have about ${estimate.toLocaleString("en-US")} constraints, above the limit of ${opts.maxConstraints.toLocaleString("en-US")}`,
+        { hint: "`zkmlc inspect` shows the cost per node; raise --max-constraints to compile it anyway" },
+      );
+  }
   const modelHash = sha256(bytes);
   const emitted = emitCircuit(plan, {
     header: [
@@ -217,7 +226,7 @@ export async function compile(
     }),
     outputs: plan.outputs.map((o, i) => {
       const t = tensors(o.tensor);
-      const bound = Math.max(...t.err);
+      const bound = t.err.reduce((m, e) => Math.max(m, e), 0);
       const p = o.postprocess;
       return {
         name: o.onnxName,

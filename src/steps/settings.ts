@@ -89,6 +89,8 @@ export interface CompileOptions {
   system?: ProofSystem;
   /** "outside": prove the logits of a (Log)Softmax graph output and apply it when decoding (default "circuit"). */
   softmax?: SoftmaxMode;
+  /** Refuse (error too-large) before running circom when the estimated constraint count exceeds this. */
+  maxConstraints?: number;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { appendFileSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -98,6 +98,16 @@ describe("tiny example end to end", () => {
       code: "input-out-of-range",
       message: expect.stringContaining("element 2 is 1.5"),
     });
+  });
+
+  it("--max-constraints refuses a larger circuit before running circom, writing nothing", () => {
+    const out = join(tmp, "too-large");
+    const r = zkmlc("compile", model, "-o", out, "--input-range", "-1,1", "--max-constraints", "100");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /^error\[too-large\]: the circuit would have about 115 constraints, above the limit of 100/,
+    );
+    expect(existsSync(out)).toBe(false);
   });
 
   it("CLI: verify prints valid and exits 0, --json gives one object, errors exit 1 with code and hint", () => {
