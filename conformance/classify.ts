@@ -122,7 +122,8 @@ export function classify(t: NodeTest, siblingOps?: string[]): Classification {
   });
   const dtype = badDtype(t);
   if (dtype) return result(dtype);
-  if (!OP_SCOPE.has(op)) return result(`a test of ${op}, which is not in issue 3's list`);
+  if (!OP_SCOPE.has(op))
+    return result(`a test of ${op}, which is not in scope (not in issue 3's list nor supported)`);
 
   // Constant propagation: nodes whose inputs are all constants are folded at compile time.
   const known = new Set<string>([...(g?.initializer ?? []).map((x) => x.name ?? ""), ...bind]);
@@ -137,7 +138,7 @@ export function classify(t: NodeTest, siblingOps?: string[]): Classification {
     const foreign = n.domain && n.domain !== "ai.onnx";
     const where = foreign ? `${n.domain}.${opType}` : opType;
     const s = foreign ? undefined : OP_SCOPE.get(opType);
-    if (!s) return result(`op ${where} is not in issue 3's list`);
+    if (!s) return result(`op ${where} is not in scope (not in issue 3's list nor supported)`);
     if (s.compileTimeOnly) return result(`${where} of a non-constant tensor (issue 3: compile-time only)`);
     const attrs = new Map<string, string | number>();
     for (const a of n.attribute ?? []) {

@@ -128,6 +128,7 @@ export const OP_SCOPE: ReadonlyMap<string, OpScope> = new Map<string, OpScope>([
   ["Gemm", { group: BASE }],
   ["Constant", { group: BASE }],
   ["Trilu", { group: EXTRA, constInputs: [1], note: "k bound" }],
+  ["OneHot", { group: EXTRA, constInputs: [1, 2], note: "depth, values bound" }],
   ...["Sin", "Cos", "Tan", "Asin", "Acos", "Atan", "Sinh", "Cosh", "Asinh", "Acosh", "Atanh"].map(
     (op): [string, OpScope] => [op, { group: EXTRA }],
   ),
