@@ -1,8 +1,9 @@
-import type { QTensor } from "../3-quantize/ir.js";
+import type { AffinePrim, QTensor } from "../3-quantize/ir.js";
 import type { LowerCtx, Value } from "../3-quantize/lower.js";
+import { broadcastIndex } from "./broadcast.js";
 import { divide, ONE } from "./div.js";
 import { approxOverRange } from "./elementary.js";
-import { broadcastAll, broadcastTo } from "./elementwise.js";
+import { broadcastAll, broadcastTo, toScale } from "./elementwise.js";
 import { multiply } from "./mul.js";
 import type { OpSpec } from "./op.js";
 import { squareRoot } from "./sqrt.js";
@@ -18,36 +19,66 @@ const MAX_EXPONENT = 64;
  * - any other p, for a base proven positive (as Log's input): a piecewise polynomial of x^p over the
  *   base's range (at most 2^18 units wide), error measured. A base that can be 0 or negative is rejected
  *   (x^p is undefined or unbounded there).
- * Per-element and signal exponents are rejected.
+ * Per-element exponents compute each distinct value on its own elements; signal exponents are rejected.
  */
 export const pow: OpSpec = {
   opType: "Pow",
   summary:
-    "constant exponent: integers (products), ±0.5 (sqrt), negative (reciprocal); others polynomial, base proven > 0",
+    "constant exponents (per element too): integers (products), ±0.5 (sqrt), negative (reciprocal); others polynomial, base proven > 0",
   lower(ctx: LowerCtx): Value[] {
     const e = ctx.constant(1, "the exponent");
-    const p = e.data[0] ?? Number.NaN;
-    if (e.data.some((v) => v !== p))
-      ctx.error(
-        "unsupported-op",
-        "per-element exponents are not supported: the exponent must hold one value",
-      );
     const shape = broadcastAll(ctx, [ctx.shapeOf(0), e.shape]);
     const x = broadcastTo(ctx, ctx.signal(0), shape);
-    const integer = Number.isInteger(p) && Math.abs(p) <= MAX_EXPONENT;
-    if (!Number.isFinite(p)) ctx.error("unsupported-op", `exponent ${p} is not supported`);
-    if (!integer && Math.abs(p) !== 0.5) return [{ kind: "signal", q: realPower(ctx, x, p) }];
-    if (p === 0)
-      return [{ kind: "const", t: { dtype: "float32", shape, data: new Float64Array(x.lo.length).fill(1) } }];
     const name = ctx.node.outputs[0] ?? "";
-    const base =
-      Math.abs(p) === 0.5
-        ? squareRoot(ctx, x, p < 0 ? `${name}/sqrt` : undefined)
-        : power(ctx, x, Math.abs(p), name);
-    if (p > 0) return [{ kind: "signal", q: base }];
-    return [{ kind: "signal", q: divide(ctx, { kind: "const", t: ONE }, base, shape) }];
+    const exps = Array.from(broadcastIndex(shape, e.shape), (j) => e.data[j] as number);
+    const distinct = [...new Set(exps)];
+    if (distinct.length === 1) return [powerOf(ctx, x, distinct[0] as number, name)];
+    // Per-element exponents: each distinct exponent on its own elements, reassembled by free wiring.
+    const groups = distinct.map((p) => {
+      const idx = exps.flatMap((q, i) => (q === p ? [i] : []));
+      const sub = ctx.gather([x], Int32Array.from(idx), [idx.length], `${name}/p${p}`);
+      return { idx, v: powerOf(ctx, sub, p, `${name}/p${p}`) };
+    });
+    const signals = groups.flatMap((g) => (g.v.kind === "signal" ? [g.v.q] : []));
+    const scale = signals.reduce((m, q) => Math.max(m, q.scale), 0);
+    const aligned = signals.map((q) => toScale(ctx, q, scale));
+    const rows: AffinePrim["rows"] = new Array(exps.length);
+    const bias = new Array<bigint>(exps.length).fill(0n);
+    let off = 0;
+    let k = 0;
+    for (const g of groups) {
+      const v = g.v;
+      g.idx.forEach((i, j) => {
+        if (v.kind === "signal") rows[i] = { idx: Int32Array.of(off + j), coef: [1n] };
+        else {
+          // p = 0: the constant 1
+          rows[i] = { idx: new Int32Array(0), coef: [] };
+          bias[i] = 1n << BigInt(scale);
+        }
+      });
+      if (v.kind === "signal") off += (aligned[k++] as QTensor).lo.length;
+    }
+    return [{ kind: "signal", q: ctx.affine(name, shape, aligned, rows, bias, scale) }];
   },
 };
+
+/** x^p for one constant exponent p. */
+function powerOf(ctx: LowerCtx, x: QTensor, p: number, name: string): Value {
+  if (!Number.isFinite(p)) ctx.error("unsupported-op", `exponent ${p} is not supported`);
+  const integer = Number.isInteger(p) && Math.abs(p) <= MAX_EXPONENT;
+  if (!integer && Math.abs(p) !== 0.5) return { kind: "signal", q: realPower(ctx, x, p) };
+  if (p === 0)
+    return {
+      kind: "const",
+      t: { dtype: "float32", shape: x.shape, data: new Float64Array(x.lo.length).fill(1) },
+    };
+  const base =
+    Math.abs(p) === 0.5
+      ? squareRoot(ctx, x, p < 0 ? `${name}/sqrt` : undefined)
+      : power(ctx, x, Math.abs(p), name);
+  if (p > 0) return { kind: "signal", q: base };
+  return { kind: "signal", q: divide(ctx, { kind: "const", t: ONE }, base, x.shape, name) };
+}
 
 /** x^p for an integer p >= 1 by square-and-multiply. */
 function power(ctx: LowerCtx, x: QTensor, p: number, name: string): QTensor {
