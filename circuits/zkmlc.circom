@@ -16,6 +16,8 @@ pragma circom 2.1.0;
 //   IsNonNeg(N)           out = [in >= 0]                                 N
 //   FloorDiv(QLO, NQ, NR) q = floor(num / den), den >= 1                  NQ + 2·NR + 1
 //   FloorSqrt(NX, NS)     out = floor(sqrt(in))                           NS + 2·NX + 1
+//   OneHot(K, CHECK)      out[k] = [in = k], k < K (CHECK: in < K)        max(0, K − 2); CHECK: max(1, K − 1)
+//   OneHotHint(K)         out[k] = [in = k], k < K, in < K                K
 //   (generated per model) piecewise polynomials: see src/3-quantize/prims/poly.ts
 // Inputs are `in`, outputs `out`. `in` may be any linear combination of other signals with constant
 // coefficients (a layer's W·x + b): the --O2 counts stay exact (test/circuits/library.test.ts); the --O1
@@ -30,4 +32,5 @@ include "max.circom";
 include "compare.circom";
 include "division.circom";
 include "sqrt.circom";
+include "onehot.circom";
 include "../circomlib/comparators.circom";

@@ -4,6 +4,7 @@ import { evaluateCmp } from "./prims/cmp.js";
 import { evaluateDiv } from "./prims/div.js";
 import { evaluateMax } from "./prims/max.js";
 import { evaluateMul } from "./prims/mul.js";
+import { evaluateOneHot } from "./prims/onehot.js";
 import { evaluatePoly } from "./prims/poly.js";
 import { evaluateSqrt } from "./prims/sqrt.js";
 import { rescaleRelu, roundShift } from "./rounding.js";
@@ -57,6 +58,9 @@ export function evaluatePlan(plan: Plan, inputs: bigint[][]): bigint[][] {
           break;
         case "poly":
           vals[p.out] = evaluatePoly(p, vals);
+          break;
+        case "onehot":
+          vals[p.out] = evaluateOneHot(p, vals);
           break;
       }
     }

@@ -12,6 +12,7 @@ function reads(p: Prim): number[] {
     case "cmp":
     case "sqrt":
     case "poly":
+    case "onehot":
       return [p.in];
     case "mul":
       return [p.a, p.b];

@@ -126,6 +126,21 @@ export interface PolyPrim {
   monomials: number[];
 }
 
+/**
+ * One-hot vectors of integer indices: element i of `in` gives count[i] outputs (concatenated in element
+ * order), [x[i] − lo[i] = k] for k < count[i]. check[i]: x[i] is not proven to lie in [lo[i], lo[i] +
+ * count[i]), so membership is enforced (any other value makes the witness unsatisfiable); otherwise the
+ * bounds already prove it. circuits/onehot.circom, cost per element: oneHotCost (prims/onehot.ts).
+ */
+export interface OneHotPrim {
+  kind: "onehot";
+  out: number;
+  in: number;
+  lo: bigint[];
+  count: number[];
+  check: boolean[];
+}
+
 export type Prim =
   | InputPrim
   | AffinePrim
@@ -135,7 +150,8 @@ export type Prim =
   | CmpPrim
   | DivPrim
   | SqrtPrim
-  | PolyPrim;
+  | PolyPrim
+  | OneHotPrim;
 
 /** The prims one ONNX node lowered to (empty for pure reshapes). */
 export interface PlannedNode {
@@ -193,7 +209,22 @@ export function primConstraints(p: Prim, size: number): number {
       return p.xBits.reduce((s, x, i) => s + 2 * x + (p.sBits[i] as number) + 1, 0);
     case "poly":
       return size * (p.segBits + p.offBits + p.monomials.length + hornerProducts(p.coef));
+    case "onehot":
+      return p.count.reduce((s, k, i) => s + oneHotCost(k, p.check[i] === true), 0);
   }
+}
+
+/** Largest candidate count the hint-free one-hot (OneHot) takes; above it OneHotHint, whose rows stay sparse. */
+export const ONEHOT_POWERS_MAX = 32;
+
+/**
+ * Constraints of one one-hot vector of K candidates (circuits/onehot.circom): OneHot(K, CHECK) costs
+ * K − 2 powers of the index when its range is proven (K = 2: free), K − 1 with the membership check
+ * (1 for K = 1); OneHotHint(K), used above ONEHOT_POWERS_MAX, one booleanity constraint per candidate.
+ */
+export function oneHotCost(k: number, check: boolean): number {
+  if (k > ONEHOT_POWERS_MAX) return k;
+  return check ? Math.max(1, k - 1) : Math.max(0, k - 2);
 }
 
 /**

@@ -25,6 +25,8 @@ export interface QuantScales {
 /** Builds the plan; owns tensor ids. Shared by all nodes of one graph. */
 export class PlanBuilder {
   readonly plan: Plan = { tensors: [], inputs: [], nodes: [], outputs: [] };
+  /** Tensors shared between nodes by key (see LowerCtx.shared). */
+  readonly memo = new Map<string, QTensor>();
 
   newTensor(t: Omit<QTensor, "id">): QTensor {
     const q = { ...t, id: this.plan.tensors.length };
@@ -275,6 +277,18 @@ export class LowerCtx {
       new Array(src.length).fill(0n),
       scale,
     );
+  }
+
+  /**
+   * The tensor built for `key` by an earlier node, or `make()`'s: one circuit value read by several nodes
+   * (a one-hot of an index that selects from several tables).
+   */
+  shared(key: string, make: () => QTensor): QTensor {
+    const hit = this.builder.memo.get(key);
+    if (hit) return hit;
+    const q = make();
+    this.builder.memo.set(key, q);
+    return q;
   }
 
   /** The same signals seen with another shape (Reshape, Flatten, Identity): no circuit cost. */

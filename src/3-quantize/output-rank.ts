@@ -1,4 +1,5 @@
-import type { AffinePrim, MaxPrim, Plan } from "./ir.js";
+import { type AffinePrim, type MaxPrim, ONEHOT_POWERS_MAX, type OneHotPrim, type Plan } from "./ir.js";
+import { lagrangeBasis } from "./prims/onehot.js";
 
 /** BN254's scalar field: circom eliminates linear constraints over it. */
 const P = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
@@ -66,8 +67,9 @@ export function outputWiring(plan: Plan): OutputWiring {
 }
 
 /**
- * The plan's linear structure: affine maps, and max rows of one element (plain copies), which --O2
- * substitutes away; everything else (non-linear prim outputs, private inputs) is a base signal.
+ * The plan's linear structure: affine maps, max rows of one element (plain copies) and one-hot outputs
+ * (linear in their template's signals), which --O2 substitutes away; everything else (non-linear prim
+ * outputs, private inputs) is a base signal.
  */
 function linearGraph(plan: Plan): {
   /** The non-public linear part of tensor element (id, j) over base signals. */
@@ -76,10 +78,12 @@ function linearGraph(plan: Plan): {
   width(id: number, j: number): number;
 } {
   const producer = new Map<number, AffinePrim>();
+  const oneHots = new Map<number, OneHotRows>();
   for (const n of plan.nodes)
     for (const p of n.prims) {
       if (p.kind === "affine") producer.set(p.out, p);
       if (p.kind === "max" && p.rows.every((r) => r.length === 1)) producer.set(p.out, copies(p));
+      if (p.kind === "onehot") oneHots.set(p.out, oneHotRows(p));
     }
   const publicInput = new Set(plan.inputs.filter((p) => p.visibility === "public").map((p) => p.out));
   /** The (source tensor, element, coefficient) terms of row j of p. */
@@ -110,8 +114,16 @@ function linearGraph(plan: Plan): {
     const hit = rows.get(key);
     if (hit) return hit;
     const p = producer.get(id);
+    const oh = oneHots.get(id);
     let row: Row;
-    if (!p) row = publicInput.has(id) ? new Map() : new Map([[key, 1n]]);
+    if (oh) {
+      row = new Map();
+      for (const [src, c] of oh.terms(j)) {
+        const part = typeof src === "string" ? new Map([[src, 1n]]) : expand(oh.in, src);
+        for (const [s, v] of part) row.set(s, mod((row.get(s) ?? 0n) + c * v));
+      }
+      for (const [s, v] of row) if (v === 0n) row.delete(s);
+    } else if (!p) row = publicInput.has(id) ? new Map() : new Map([[key, 1n]]);
     else {
       row = new Map();
       for (const [src, e, c] of terms(p, j))
@@ -127,7 +139,8 @@ function linearGraph(plan: Plan): {
     if (hit !== undefined) return hit;
     const p = producer.get(id);
     let w = 0;
-    if (!p) w = publicInput.has(id) ? 0 : 1;
+    if (oneHots.has(id)) w = expand(id, j).size;
+    else if (!p) w = publicInput.has(id) ? 0 : 1;
     else
       for (const [src, e] of terms(p, j)) {
         w += width(src, e);
@@ -138,6 +151,61 @@ function linearGraph(plan: Plan): {
     return w;
   };
   return { expand, width };
+}
+
+interface OneHotRows {
+  in: number;
+  /**
+   * Output j of the prim as Σ c·term (constants dropped): a term is an element of the index tensor (its
+   * value minus lo) or the name of a base signal of the template.
+   */
+  terms(j: number): [number | string, bigint][];
+}
+
+/**
+ * A one-hot prim's outputs over base signals. OneHot(K, CHECK): out[k] = Σ_t L[k][t]·w_t with w_0 = 1,
+ * w_1 = the index element, w_t (t >= 2) products. (CHECK's membership equation holds w_K, which nothing
+ * else does, so it never lowers the rank of the outputs.) OneHotHint(K): its K hint signals satisfy
+ * Σ e = 1 and Σ k·e_k = u; solved for e_0 and e_1, e_0 = 1 − u + Σ_(k>=2) (k − 1)·e_k and
+ * e_1 = u − Σ_(k>=2) k·e_k over the base signals u and e_2..e_(K−1).
+ */
+function oneHotRows(p: OneHotPrim): OneHotRows {
+  const elem: number[] = [];
+  const first: number[] = [];
+  p.count.forEach((k, i) => {
+    first.push(elem.length);
+    for (let t = 0; t < k; t++) elem.push(i);
+  });
+  const bases = new Map<number, bigint[][]>();
+  const basis = (K: number) => {
+    const b = bases.get(K) ?? lagrangeBasis(K);
+    bases.set(K, b);
+    return b;
+  };
+  return {
+    in: p.in,
+    terms(j) {
+      const i = elem[j] as number;
+      const j0 = first[i] as number;
+      const k = j - j0;
+      const K = p.count[i] as number;
+      const key = (t: number) => `${p.out}:${j0}^${t}`;
+      if (K > ONEHOT_POWERS_MAX) {
+        const hint = (t: number) => `${p.out}:${j0 + t}`;
+        if (k >= 2) return [[hint(k), 1n]];
+        const rest: [string, bigint][] = [];
+        for (let t = 2; t < K; t++) rest.push([hint(t), k === 0 ? BigInt(t - 1) : -BigInt(t)]);
+        return [[i, k === 0 ? -1n : 1n], ...rest];
+      }
+      const row = basis(K)[k] as bigint[];
+      const out: [number | string, bigint][] = [];
+      row.forEach((c, t) => {
+        if (t === 0 || c === 0n) return;
+        out.push([t === 1 ? i : key(t), c]);
+      });
+      return out;
+    },
+  };
 }
 
 function copies(p: MaxPrim): AffinePrim {

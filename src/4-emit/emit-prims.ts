@@ -1,5 +1,14 @@
-import type { CmpPrim, DivPrim, MaxPrim, MulPrim, PolyPrim, QTensor, SqrtPrim } from "../3-quantize/ir.js";
-import { hornerProducts } from "../3-quantize/ir.js";
+import type {
+  CmpPrim,
+  DivPrim,
+  MaxPrim,
+  MulPrim,
+  OneHotPrim,
+  PolyPrim,
+  QTensor,
+  SqrtPrim,
+} from "../3-quantize/ir.js";
+import { hornerProducts, ONEHOT_POWERS_MAX } from "../3-quantize/ir.js";
 import { popcount, selectionCoefficients, topBit } from "../3-quantize/prims/poly.js";
 
 /** What the emitters of the non-linear prims need from the model emitter. */
@@ -131,6 +140,44 @@ export function emitSqrt(p: SqrtPrim, s: string, env: EmitEnv): string[] {
     `${I}${s}[i] <== c_${s}[i].out;`,
     "}",
   ];
+}
+
+/** One-hot vectors, grouped by template instance (circuits/onehot.circom); each element's lo is subtracted first. */
+export function emitOneHot(p: OneHotPrim, s: string, env: EmitEnv): string[] {
+  const groups = new Map<string, { K: number; check: boolean; elems: number[]; at: number[] }>();
+  let at = 0;
+  p.count.forEach((K, i) => {
+    const check = p.check[i] === true && K <= ONEHOT_POWERS_MAX;
+    const key = `${K}/${check}`;
+    const g = groups.get(key) ?? { K, check, elems: [], at: [] };
+    g.elems.push(i);
+    g.at.push(at);
+    groups.set(key, g);
+    at += K;
+  });
+  const lines = [
+    "// one-hot vectors of integer indices (OneHot: powers, OneHotHint: hints above 32 candidates)",
+  ];
+  let n = 0;
+  for (const g of groups.values()) {
+    const tag = `${s}_${n++}`;
+    const make = g.K > ONEHOT_POWERS_MAX ? `OneHotHint(${g.K})` : `OneHot(${g.K}, ${g.check ? 1 : 0})`;
+    lines.push(
+      varArray(`I_${tag}`, g.elems),
+      varArray(
+        `LO_${tag}`,
+        g.elems.map((i) => p.lo[i] as bigint),
+      ),
+      varArray(`O_${tag}`, g.at),
+      `component c_${tag}[${g.elems.length}];`,
+      `for (var i = 0; i < ${g.elems.length}; i++) {`,
+      `${I}c_${tag}[i] = ${make};`,
+      `${I}c_${tag}[i].in <== ${env.name(p.in)}[I_${tag}[i]] - LO_${tag}[i];`,
+      `${I}for (var k = 0; k < ${g.K}; k++) ${s}[O_${tag}[i] + k] <== c_${tag}[i].out[k];`,
+      "}",
+    );
+  }
+  return lines;
 }
 
 /** The component instances of a poly prim; its template comes from `polyTemplate`. */

@@ -7,6 +7,7 @@ import {
   emitDiv,
   emitMax,
   emitMul,
+  emitOneHot,
   emitPoly,
   emitSqrt,
   polyTemplate,
@@ -177,6 +178,8 @@ function emitPrim(
       return [head, ...emitSqrt(p, s, env)];
     case "poly":
       return [head, ...emitPoly(p, s, env)];
+    case "onehot":
+      return [head, ...emitOneHot(p, s, env)];
   }
 }
 

@@ -59,6 +59,7 @@ import { mish } from "./mish.js";
 import { mul } from "./mul.js";
 import { neg } from "./neg.js";
 import { not } from "./not.js";
+import { oneHotOp } from "./onehot.js";
 import type { OpSpec } from "./op.js";
 import { or } from "./or.js";
 import { pad } from "./pad.js";
@@ -169,6 +170,7 @@ export const OPS: ReadonlyMap<string, OpSpec> = new Map(
     mul,
     neg,
     not,
+    oneHotOp,
     or,
     pad,
     pow,
