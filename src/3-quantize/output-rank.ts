@@ -22,11 +22,15 @@ function inv(x: bigint): bigint {
 }
 
 /**
- * Above this many wide output rows (two or more private terms), the outputs are pinned (see
- * `outputWiring`): --O2's elimination of shared signals grew cubically in the row count (a 300-input
- * Gemm with a private input took 7 s for 25 outputs, 29 s for 50, 230 s for 100; pinned: 4 s for 100).
+ * Above this many coupled output rows (see `outputWiring`), the outputs are pinned: --O2's elimination of
+ * shared signals grew cubically in the row count (a 300-input Gemm with a private input took 7 s for 25
+ * outputs, 29 s for 50, 230 s for 100; pinned: 4 s for 100).
  */
 export const PIN_ABOVE = 16;
+/** Rows with more private terms than this are taken as coupled without expanding them (memory). */
+const DENSE = 64;
+/** Narrower rows fill in little when eliminated (LogSoftmax's rows share their 2 terms): never pinned. */
+const COUPLED = 8;
 
 export interface OutputWiring {
   /** Per output, per element: written as out = t + z with z·z = 0 (one constraint, z = 0). */
@@ -42,26 +46,43 @@ export interface OutputWiring {
  * equations only as many disappear as the rank of their non-public part: an output that copies another
  * output, a constant output, or one that only depends on public inputs keeps its constraint.
  *
- * Solving a wide output equation for a shared base signal fills every other equation holding it, so
- * with many wide outputs each one is pinned instead: `out = t + z`, `z·z === 0` (z = 0 in a field),
- * which --O2 solves for the output's own z. One constraint per pinned output, no fill-in.
+ * Solving an output equation for a base signal that other output equations share fills them all, so
+ * when more than PIN_ABOVE rows are coupled that way (COUPLED or more private terms, each of them also
+ * in another such row, or more than DENSE terms), each coupled row is pinned instead: `out = t + z`,
+ * `z·z === 0` (z = 0 in a field), which --O2 solves for the output's own z. One constraint per pinned
+ * output, no fill-in. Rows with a term of their own (an activation's outputs, LogSoftmax's x − log Σ)
+ * stay free: circom solves them for it.
  */
 export function outputWiring(plan: Plan): OutputWiring {
-  const g = linearGraph(plan);
+  // Widths are counted without cancellation and capped, so a large output is never expanded to decide.
+  const g = linearGraph(plan, DENSE + 1);
   const sizes = plan.outputs.map((o) => plan.tensors[o.tensor]?.lo.length ?? 0);
-  // Wide: two or more private terms, counted without cancellation (cheap: a capped count per element,
-  // where expanding every row of a large output over its base signals ran out of memory).
-  const wideRows = plan.outputs.map((o, i) =>
-    Array.from({ length: sizes[i] ?? 0 }, (_, j) => g.width(o.tensor, j) > 1),
+  const each = <T>(f: (id: number, j: number, i: number) => T): T[][] =>
+    plan.outputs.map((o, i) => Array.from({ length: sizes[i] ?? 0 }, (_, j) => f(o.tensor, j, i)));
+  const widths = each((id, j) => g.width(id, j));
+  const rows = each((id, j, i) => {
+    const w = widths[i]?.[j] ?? 0;
+    return w > 1 && w <= DENSE ? g.expand(id, j) : undefined;
+  });
+  const seen = new Map<string, number>();
+  for (const r of rows.flat()) for (const s of r?.keys() ?? []) seen.set(s, (seen.get(s) ?? 0) + 1);
+  const coupled = widths.map((ws, i) =>
+    ws.map((w, j) => {
+      const r = rows[i]?.[j];
+      return (
+        w > DENSE ||
+        (r !== undefined && r.size >= COUPLED && [...r.keys()].every((s) => (seen.get(s) ?? 0) > 1))
+      );
+    }),
   );
-  const pin = wideRows.flat().filter(Boolean).length > PIN_ABOVE;
-  const pinned = wideRows.map((ws) => ws.map((w) => pin && w));
+  const pin = coupled.flat().filter(Boolean).length > PIN_ABOVE;
+  const pinned = coupled.map((cs) => cs.map((c) => pin && c));
   const free: Row[] = [];
   let pins = 0;
   plan.outputs.forEach((o, i) => {
     for (let j = 0; j < (sizes[i] ?? 0); j++)
       if (pinned[i]?.[j]) pins++;
-      else free.push(g.expand(o.tensor, j));
+      else free.push(rows[i]?.[j] ?? g.expand(o.tensor, j));
   });
   return { pinned, constraints: pins + free.length - rank(free) };
 }
@@ -71,10 +92,13 @@ export function outputWiring(plan: Plan): OutputWiring {
  * (linear in their template's signals), which --O2 substitutes away; everything else (non-linear prim
  * outputs, private inputs) is a base signal.
  */
-function linearGraph(plan: Plan): {
+function linearGraph(
+  plan: Plan,
+  cap: number,
+): {
   /** The non-public linear part of tensor element (id, j) over base signals. */
   expand(id: number, j: number): Row;
-  /** min(2, number of private base terms) of element (id, j), not counting cancellations. */
+  /** min(cap, number of private base terms) of element (id, j), not counting cancellations. */
   width(id: number, j: number): number;
 } {
   const producer = new Map<number, AffinePrim>();
@@ -144,9 +168,9 @@ function linearGraph(plan: Plan): {
     else
       for (const [src, e] of terms(p, j)) {
         w += width(src, e);
-        if (w >= 2) break;
+        if (w >= cap) break;
       }
-    w = Math.min(w, 2);
+    w = Math.min(w, cap);
     widths.set(key, w);
     return w;
   };

@@ -1,10 +1,10 @@
 import type { Graph } from "../1-decode/graph.js";
-import { numel } from "../1-decode/graph.js";
+import { nodeRef, numel } from "../1-decode/graph.js";
 import { foldNode } from "../2-rewrite/fold.js";
 import { fail } from "../errors.js";
 import { OPS } from "../ops/registry.js";
 import { fuseAffine } from "./fuse.js";
-import type { InputPrim, Plan, Postprocess, Visibility } from "./ir.js";
+import { type InputPrim, type Plan, type Postprocess, primConstraints, type Visibility } from "./ir.js";
 import { LowerCtx, PlanBuilder, type QuantScales, type Value } from "./lower.js";
 import { outsideSoftmax, type SoftmaxMode } from "./postprocess.js";
 import { quantizeNumber } from "./quantize-value.js";
@@ -16,7 +16,12 @@ export interface QuantOptions extends QuantScales {
   ranges: Record<string, [number, number]>;
   /** "outside": a (Log)Softmax that is a graph output is applied after decoding (see postprocess.ts). */
   softmax?: SoftmaxMode;
+  /** Stop with error too-large at the node where the running constraint estimate passes this. */
+  maxConstraints?: number;
 }
+
+export const TOO_LARGE_HINT =
+  "`zkmlc inspect` shows the cost per node; raise --max-constraints to compile it anyway";
 
 /** The integer range [lo, lo + 2^bits) that the circuit enforces for a calibrated real range. */
 export function inputIntRange(
@@ -76,6 +81,7 @@ function integerTyped(node: Graph["nodes"][number], intNames: Set<string>, env: 
 
 export async function quantize(graph: Graph, opts: QuantOptions): Promise<Plan> {
   const b = new PlanBuilder();
+  let cost = 0;
   const env = new Map<string, Value>();
   for (const [name, t] of graph.constants) env.set(name, { kind: "const", t });
 
@@ -103,6 +109,7 @@ export async function quantize(graph: Graph, opts: QuantOptions): Promise<Plan> 
     });
     const prim: InputPrim = { kind: "input", out: q.id, lo: r.lo, bits: r.bits, visibility };
     b.plan.inputs.push(prim);
+    cost += primConstraints(prim, n);
     env.set(input.name, { kind: "signal", q });
   }
 
@@ -138,6 +145,13 @@ export async function quantize(graph: Graph, opts: QuantOptions): Promise<Plan> 
     const ctx = new LowerCtx(b, node, values, opts, graph.opset, integerTyped(node, intNames, env));
     if (ctx.integerTyped) for (const o of node.outputs) intNames.add(o);
     const outs = op.lower(ctx);
+    cost += ctx.prims.reduce((s, p) => s + primConstraints(p, b.plan.tensors[p.out]?.lo.length ?? 0), 0);
+    if (opts.maxConstraints !== undefined && cost > opts.maxConstraints)
+      fail(
+        "too-large",
+        `the circuit passes the limit of ${opts.maxConstraints.toLocaleString("en-US")} constraints at this node (about ${cost.toLocaleString("en-US")} so far)`,
+        { node: nodeRef(node), hint: TOO_LARGE_HINT },
+      );
     outs.forEach((v, i) => {
       const name = node.outputs[i];
       if (name) env.set(name, v);

@@ -6,7 +6,7 @@ import { rewrite } from "../2-rewrite/rewrite.js";
 import { type Plan, primConstraints } from "../3-quantize/ir.js";
 import { outputWiring } from "../3-quantize/output-rank.js";
 import { postprocessBound, type SoftmaxMode } from "../3-quantize/postprocess.js";
-import { inputIntRange, type QuantOptions, quantize } from "../3-quantize/quantize.js";
+import { inputIntRange, type QuantOptions, quantize, TOO_LARGE_HINT } from "../3-quantize/quantize.js";
 import { bitsSigned } from "../3-quantize/rounding.js";
 import { emitCircuit } from "../4-emit/emit.js";
 import { compileCircom, copyCircuitLibrary } from "../5-compile/circom.js";
@@ -82,6 +82,7 @@ export function quantOptions(s: {
   visibility: Settings["visibility"];
   inputs: { name: string; range: [number, number] }[];
   softmax?: SoftmaxMode;
+  maxConstraints?: number;
 }): QuantOptions {
   return {
     inputScale: s.scales.input,
@@ -89,6 +90,7 @@ export function quantOptions(s: {
     visibility: { input: s.visibility.input },
     ranges: Object.fromEntries(s.inputs.map((i) => [i.name, i.range])),
     softmax: s.softmax ?? "circuit",
+    ...(s.maxConstraints === undefined ? {} : { maxConstraints: s.maxConstraints }),
   };
 }
 
@@ -159,7 +161,10 @@ export async function planModel(modelPath: string, opts: CompileOptions = {}): P
   return {
     bytes,
     graph,
-    plan: await quantize(graph, quantOptions({ scales, visibility, inputs, softmax })),
+    plan: await quantize(
+      graph,
+      quantOptions({ scales, visibility, inputs, softmax, maxConstraints: opts.maxConstraints }),
+    ),
     scales,
     visibility,
     cal,
@@ -180,7 +185,7 @@ export async function compile(
       fail(
         "too-large",
         `the circuit would have about ${estimate.toLocaleString("en-US")} constraints, above the limit of ${opts.maxConstraints.toLocaleString("en-US")}`,
-        { hint: "`zkmlc inspect` shows the cost per node; raise --max-constraints to compile it anyway" },
+        { hint: TOO_LARGE_HINT },
       );
   }
   const modelHash = sha256(bytes);

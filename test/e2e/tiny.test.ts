@@ -105,7 +105,7 @@ describe("tiny example end to end", () => {
     const r = zkmlc("compile", model, "-o", out, "--input-range", "-1,1", "--max-constraints", "100");
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(
-      /^error\[too-large\]: the circuit would have about 115 constraints, above the limit of 100/,
+      /^error\[too-large\]: node #\d+ "\w+" \(\w+\): the circuit passes the limit of 100 constraints at this node/,
     );
     expect(existsSync(out)).toBe(false);
   });
