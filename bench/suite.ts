@@ -1,6 +1,6 @@
 /**
- * `npm run bench`: the benchmark suite. The examples (MNIST MLP; LeNet-5 when examples/lenet5 has a
- * model) and the scaling sweep of bench/sweep.ts (MLPs by width and depth, CNNs by size), each timed
+ * `npm run bench`: the benchmark suite. The examples (MNIST MLP and LeNet-5; one whose model is absent
+ * is noted, not benchmarked) and the scaling sweep of bench/sweep.ts (MLPs by width and depth, CNNs by size), each timed
  * `--runs` times; a model whose compile fails with an unsupported operator is reported as skipped.
  *
  * Writes bench/results/suite.json (the report), bench/results/suite.md and *.svg (the charts), and

@@ -21,7 +21,20 @@ describe("stats", () => {
     expect(noisy?.r2).toBeLessThan(1);
   });
 
-  it("has no fit without two distinct positive x", () => {
+  it("has no fit unless the positive x span a factor of two", () => {
+    // the two examples: 44,530 and 44,426 parameters gave an "exponent" of -866
+    expect(
+      fitLogLog([
+        { x: 44530, y: 1.45 },
+        { x: 44426, y: 11 },
+      ]),
+    ).toBeUndefined();
+    expect(
+      fitLogLog([
+        { x: 1000, y: 1 },
+        { x: 2000, y: 2 },
+      ])?.exponent,
+    ).toBeCloseTo(1, 10);
     expect(fitLogLog([{ x: 5, y: 1 }])).toBeUndefined();
     expect(
       fitLogLog([

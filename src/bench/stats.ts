@@ -11,18 +11,22 @@ export function stats(xs: readonly number[]): Stats {
   };
 }
 
+const MIN_LOG_SPAN = Math.log10(2);
+
 /**
  * Least squares on the logs: y ≈ 10^c · x^exponent. The exponent is the growth order (1 = linear).
- * Undefined with fewer than two distinct positive x.
+ * Undefined unless the positive x span at least a factor of two: over a narrower range (the two
+ * examples have almost the same parameter count) the slope is noise, not a growth order.
  */
 export function fitLogLog(points: readonly { x: number; y: number }[]): Fit | undefined {
   const p = points.filter((q) => q.x > 0 && q.y > 0).map((q) => ({ x: Math.log10(q.x), y: Math.log10(q.y) }));
   const n = p.length;
   if (n < 2) return undefined;
+  const xs = p.map((q) => q.x);
+  if (Math.max(...xs) - Math.min(...xs) < MIN_LOG_SPAN) return undefined;
   const mx = p.reduce((s, q) => s + q.x, 0) / n;
   const my = p.reduce((s, q) => s + q.y, 0) / n;
   const sxx = p.reduce((s, q) => s + (q.x - mx) ** 2, 0);
-  if (sxx === 0) return undefined;
   const sxy = p.reduce((s, q) => s + (q.x - mx) * (q.y - my), 0);
   const syy = p.reduce((s, q) => s + (q.y - my) ** 2, 0);
   const exponent = sxy / sxx;
