@@ -129,6 +129,14 @@ export const OP_SCOPE: ReadonlyMap<string, OpScope> = new Map<string, OpScope>([
   ["Constant", { group: BASE }],
   ["Trilu", { group: EXTRA, constInputs: [1], note: "k bound" }],
   ["OneHot", { group: EXTRA, constInputs: [1, 2], note: "depth, values bound" }],
+  ...["GatherND", "ScatterElements", "Scatter", "ScatterND"].map((op): [string, OpScope] => [
+    op,
+    {
+      group: EXTRA,
+      constInputs: [1],
+      note: "indices bound, as Gather's (computed indices: unit tests, EZKL)",
+    },
+  ]),
   ...["Sin", "Cos", "Tan", "Asin", "Acos", "Atan", "Sinh", "Cosh", "Asinh", "Acosh", "Atanh"].map(
     (op): [string, OpScope] => [op, { group: EXTRA }],
   ),

@@ -34,6 +34,7 @@ import { flatten } from "./flatten.js";
 import { floor } from "./floor.js";
 import { gather } from "./gather.js";
 import { gatherElements } from "./gatherelements.js";
+import { gatherND } from "./gathernd.js";
 import { gelu } from "./gelu.js";
 import { gemm } from "./gemm.js";
 import { globalAveragePool } from "./globalaveragepool.js";
@@ -78,6 +79,9 @@ import { relu } from "./relu.js";
 import { reshape } from "./reshape.js";
 import { resize } from "./resize.js";
 import { round } from "./round.js";
+import { scatter } from "./scatter.js";
+import { scatterElements } from "./scatterelements.js";
+import { scatterND } from "./scatternd.js";
 import { selu } from "./selu.js";
 import { shapeOp } from "./shape.js";
 import { sigmoid } from "./sigmoid.js";
@@ -145,6 +149,7 @@ export const OPS: ReadonlyMap<string, OpSpec> = new Map(
     floor,
     gather,
     gatherElements,
+    gatherND,
     gelu,
     gemm,
     globalAveragePool,
@@ -188,6 +193,9 @@ export const OPS: ReadonlyMap<string, OpSpec> = new Map(
     reshape,
     resize,
     round,
+    scatter,
+    scatterElements,
+    scatterND,
     selu,
     shapeOp,
     sigmoid,

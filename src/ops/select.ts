@@ -8,24 +8,66 @@ import { oneHot } from "../3-quantize/prims/onehot.js";
 import { exactScale } from "./elementwise.js";
 
 /**
- * Selection by indices computed from the model input (Gather, GatherElements, OneHot). An index element
- * j with proven integer bounds [lo, hi] can only pick the candidates k in [lo, hi] that are valid for an
- * axis of length d (negative k counts from the end). A one-hot vector over those candidates (the onehot
- * prim: hint-free powers of j − lo, circuits/onehot.circom) makes the selection linear: selecting from a
- * constant table is free, from signals one product per candidate position but the first
- * (x_p0 + Σ e_p·(x_p − x_p0), as the vector sums to 1). Candidates come from the per-element bounds, so
- * a tree's node index that the previous level proves to be one of two values costs nothing to one-hot.
+ * Selection by indices computed from the model input (Gather, GatherElements, OneHot; GatherND and the
+ * scatter ops through select-nd.ts and scatter-core.ts). An index element j with proven integer bounds
+ * [lo, hi] can only pick the candidates k in [lo, hi] that are valid for an axis of length d (negative k
+ * counts from the end). A one-hot vector over those candidates (the onehot prim: hint-free powers of
+ * j − lo, circuits/onehot.circom) makes the selection linear: selecting from a constant table is free,
+ * from signals one product per candidate position but the first (x_p0 + Σ e_p·(x_p − x_p0), as the
+ * vector sums to 1). Candidates come from the per-element bounds, so a tree's node index that the
+ * previous level proves to be one of two values costs nothing to one-hot.
  */
 
 /** What each index element may select: per axis position, the indicator elements (of `ins`) that pick it. */
 export interface Choices {
-  index: QTensor;
   /** Length of the axis. */
   d: number;
   /** Indicator tensors (0/1 signals), concatenated. */
   ins: QTensor[];
   /** Per index element: position -> flat indices into the concatenation of `ins`. */
   pos: Map<number, number[]>[];
+  /**
+   * The valid positions index element i may take in exact arithmetic when it carries error (the float
+   * index is within that error of the circuit's), or undefined when it is exact.
+   */
+  reach(i: number): number[] | undefined;
+}
+
+/** A term of an affine row: c · element j of tensor q. */
+export interface Ref {
+  q: QTensor;
+  j: number;
+  c: bigint;
+}
+
+/** ctx.affine over rows of terms of any tensors (their concatenation is built here). */
+export function affineRefs(
+  ctx: LowerCtx,
+  name: string,
+  shape: number[],
+  rows: Ref[][],
+  bias: bigint[],
+  scale: number,
+  extraErr?: Float64Array,
+): QTensor {
+  const ins: QTensor[] = [];
+  const off = new Map<number, number>();
+  let total = 0;
+  const at = (q: QTensor) => {
+    let o = off.get(q.id);
+    if (o === undefined) {
+      o = total;
+      off.set(q.id, o);
+      ins.push(q);
+      total += q.lo.length;
+    }
+    return o;
+  };
+  const affRows = rows.map((r) => ({
+    idx: Int32Array.from(r, (t) => at(t.q) + t.j),
+    coef: r.map((t) => t.c),
+  }));
+  return ctx.affine(name, shape, ins, affRows, bias, scale, extraErr);
 }
 
 /** Index input i as integers at scale 0 (ONNX indices are integer tensors). */
@@ -44,10 +86,16 @@ export function indexSignal(ctx: LowerCtx, i: number): QTensor {
 const position = (k: bigint, d: number): number => Number(k < 0n ? k + BigInt(d) : k);
 
 /**
- * Gather/GatherElements: every index element must select a valid position (ONNX fails otherwise), so the
- * one-hot enforces membership where the bounds do not prove it. No valid candidate is a compile error.
+ * Gather, GatherElements, the scatters, each component of a GatherND/ScatterND tuple: every index element
+ * must select a valid position (ONNX fails otherwise), so the one-hot enforces membership where the
+ * bounds do not prove it. No valid candidate is a compile error (`label` names the element).
  */
-export function chooseStrict(ctx: LowerCtx, j: QTensor, d: number): Choices {
+export function chooseStrict(
+  ctx: LowerCtx,
+  j: QTensor,
+  d: number,
+  label = (i: number) => `index element ${i}`,
+): Choices {
   const lo: bigint[] = [];
   const count: number[] = [];
   j.lo.forEach((jl, i) => {
@@ -57,7 +105,7 @@ export function chooseStrict(ctx: LowerCtx, j: QTensor, d: number): Choices {
     if (vlo > vhi)
       ctx.error(
         "bad-onnx",
-        `index element ${i} can only take values in [${jl}, ${jh}] (proven from the calibrated input range), none of them a valid index for a dimension of ${d}`,
+        `${label(i)} can only take values in [${jl}, ${jh}] (proven from the calibrated input range), none of them a valid index for a dimension of ${d}`,
         "check the model and the calibrated input range",
       );
     lo.push(vlo);
@@ -73,7 +121,7 @@ export function chooseStrict(ctx: LowerCtx, j: QTensor, d: number): Choices {
     }
     return m;
   });
-  return { index: j, d, ins: [e], pos };
+  return { d, ins: [e], pos, reach: (i) => reach(j, d, i) };
 }
 
 /**
@@ -146,15 +194,15 @@ export function chooseOrNone(ctx: LowerCtx, j: QTensor, d: number): Choices {
       add(i, k, off + t);
     });
   }
-  return { index: j, d, ins, pos };
+  return { d, ins, pos, reach: (i) => reach(j, d, i) };
 }
 
 /**
- * Valid positions an index element may take in exact arithmetic when it carries error e (the float
- * index is within e of the circuit's): its bounds widened by e.
+ * Valid positions index element i may take in exact arithmetic when it carries error e (the float
+ * index is within e of the circuit's): its bounds widened by e; undefined when e = 0.
  */
-function reach(ch: Choices, i: number): number[] {
-  const { index: j, d } = ch;
+function reach(j: QTensor, d: number, i: number): number[] | undefined {
+  if (!((j.err[i] as number) > 0)) return undefined;
   const e = BigInt(Math.ceil(j.err[i] as number));
   const l = (j.lo[i] as bigint) - e;
   const h = (j.hi[i] as bigint) + e;
@@ -220,12 +268,35 @@ export function selectData(
     out.lo[o] = l;
     out.hi[o] = h;
     out.err[o] = e;
-    if ((ch.index.err[at[o] as number] as number) > 0) {
-      const [rl, rh, re] = range(o, reach(ch, at[o] as number));
+    const rp = ch.reach(at[o] as number);
+    if (rp) {
+      const [rl, rh, re] = range(o, rp);
       out.err[o] = Math.max(e, re) + Number((rh > h ? rh : h) - (rl < l ? rl : l)) / 2 ** out.scale;
     }
   }
   return out;
+}
+
+/**
+ * One 0/1 signal per (index element i, position p) of strict choices: hot[i].get(p) indexes f. That is
+ * the one-hot itself, or (where candidates k and k − d alias one position) sums of its elements: free.
+ */
+export function indicators(ctx: LowerCtx, ch: Choices): { f: QTensor; hot: Map<number, number>[] } {
+  const e = ch.ins[0];
+  if (!e || ch.ins.length !== 1) return ctx.error("bug", "indicators need one one-hot tensor");
+  const aliased = ch.pos.some((m) => [...m.values()].some((ks) => ks.length > 1));
+  const hot = ch.pos.map(() => new Map<number, number>());
+  const rows: AffinePrim["rows"] = [];
+  ch.pos.forEach((m, i) => {
+    for (const [p, ks] of m) {
+      hot[i]?.set(p, aliased ? rows.length : (ks[0] as number));
+      rows.push({ idx: Int32Array.from(ks), coef: ks.map(() => 1n) });
+    }
+  });
+  if (!aliased) return { f: e, hot };
+  const name = `${ctx.node.outputs[0] ?? ""}/hot`;
+  const f = ctx.affine(name, [rows.length], [e], rows, new Array<bigint>(rows.length).fill(0n), 0);
+  return { f, hot };
 }
 
 /** x_p0 + Σ_(p ≠ p0) e_p·(x_p − x_p0) per output: the one-hot sums to 1, so the first position is free. */
@@ -238,21 +309,9 @@ function selectSignal(
   shape: number[],
 ): QTensor {
   const name = ctx.node.outputs[0] ?? "";
-  const e = ch.ins[0];
-  if (!e || ch.ins.length !== 1) return ctx.error("bug", "signal selection needs one one-hot tensor");
   const n = at.length;
   const zeros = (m: number) => new Array<bigint>(m).fill(0n);
-  // Indicator per (index element, position): e itself, or sums where k and k − d alias one position.
-  const aliased = ch.pos.some((m) => [...m.values()].some((ks) => ks.length > 1));
-  const hot = ch.pos.map(() => new Map<number, number>());
-  const fRows: AffinePrim["rows"] = [];
-  ch.pos.forEach((m, i) => {
-    for (const [p, ks] of m) {
-      hot[i]?.set(p, aliased ? fRows.length : (ks[0] as number));
-      fRows.push({ idx: Int32Array.from(ks), coef: ks.map(() => 1n) });
-    }
-  });
-  const f = aliased ? ctx.affine(`${name}/hot`, [fRows.length], [e], fRows, zeros(fRows.length), 0) : e;
+  const { f, hot } = indicators(ctx, ch);
   const fi: number[] = [];
   const dRows: AffinePrim["rows"] = [];
   const rows: AffinePrim["rows"] = [];

@@ -1,0 +1,63 @@
+import { numel } from "../1-decode/graph.js";
+import type { LowerCtx, Value } from "../3-quantize/lower.js";
+import { mapIndex, normAxis, strides } from "./indexing.js";
+import type { OpSpec } from "./op.js";
+import { reductionAttr, scatterComputed, scatterConst } from "./scatter-core.js";
+import { chooseStrict, indexSignal } from "./select.js";
+
+/**
+ * ScatterElements(data, indices, updates; axis = 0, reduction = none): a copy of the data with updates[i]
+ * written at i with its axis coordinate replaced by indices[i] (negative ones count from the end); indices
+ * and updates share a shape of the data's rank. Output shape and scale: the data's (the finest signal
+ * scale when data and updates differ). Reductions and costs: scatter-core.ts. Duplicate targets under
+ * none: the last update wins, as onnxruntime writes them.
+ */
+export const scatterElements: OpSpec = {
+  opType: "ScatterElements",
+  summary:
+    "none (last wins)/add/max/min, mul (constant indices); constant indices free (max/min: Max2); computed: ≤ K products or Max2 each",
+  lower: (ctx) => [lowerScatterElements(ctx)],
+};
+
+/** ScatterElements, and the deprecated Scatter (its opset 9-10 form, no reduction). */
+export function lowerScatterElements(ctx: LowerCtx): Value {
+  const red = reductionAttr(ctx);
+  const computed = ctx.required(1).kind === "signal";
+  const ind = computed ? undefined : ctx.constant(1, `the ${ctx.node.opType} indices`);
+  const dshape = ctx.shapeOf(0);
+  const ishape = ind?.shape ?? ctx.shapeOf(1);
+  const ushape = ctx.shapeOf(2);
+  const rank = dshape.length;
+  const axis = normAxis(ctx, ctx.int("axis", 0), rank);
+  if (ushape.join() !== ishape.join())
+    ctx.error("bad-shape", `updates of shape [${ushape}] do not match indices of shape [${ishape}]`);
+  if (ishape.length !== rank || ishape.some((s, i) => i !== axis && s > (dshape[i] as number)))
+    ctx.error(
+      "bad-shape",
+      `indices of shape [${ishape}] do not fit data of shape [${dshape}] on axis ${axis}`,
+    );
+  const d = dshape[axis] as number;
+  const st = strides(dshape);
+  const stride = st[axis] as number;
+  // Per update element: the data offset of its coordinates other than the axis.
+  const base = mapIndex(ishape, (idx) => {
+    let f = 0;
+    for (let i = 0; i < rank; i++) if (i !== axis) f += (idx[i] as number) * (st[i] as number);
+    return f;
+  });
+  const data = ctx.required(0);
+  const upd = ctx.required(2);
+  if (numel(ishape) === 0) return data;
+  if (!ind) {
+    const ch = chooseStrict(ctx, indexSignal(ctx, 1), d);
+    const at = Int32Array.from(base, (_, i) => i);
+    return scatterComputed(ctx, data, upd, ch, at, base, stride, red, dshape);
+  }
+  const dst = Int32Array.from(base, (f, k) => {
+    const v = ind.data[k] as number;
+    if (!Number.isInteger(v) || v < -d || v >= d)
+      ctx.error("bad-onnx", `index ${v} (flat position ${k}) is out of range for dimension ${d}`);
+    return f + (v < 0 ? v + d : v) * stride;
+  });
+  return scatterConst(ctx, data, upd, dst, red, dshape);
+}
