@@ -1,4 +1,5 @@
 /** conformance.json (every result) and CONFORMANCE.md (totals, per-op table, reasons), deterministic order. */
+import { mdTable } from "../src/bench/format.js";
 import { OPS } from "../src/ops/registry.js";
 import type { Status, TestResult } from "./result.js";
 import { OP_SCOPE } from "./scope.js";
@@ -45,7 +46,8 @@ export function totals(results: TestResult[]): Totals {
 
 const num = (v: number | undefined) =>
   v === undefined || Number.isNaN(v) ? "–" : Number(v.toPrecision(3)).toString();
-const cell = (s: string) => s.replaceAll("|", "\\|").replaceAll("\n", " ");
+/** mdTable escapes "|" and aligns the columns, so the report reads as well as plain text as rendered. */
+const cell = (s: string) => s.replaceAll("\n", " ");
 
 /** One line saying why a test did not pass. */
 export function why(r: TestResult): string {
@@ -57,26 +59,42 @@ export function why(r: TestResult): string {
 }
 
 function totalsTable(bySuite: Map<SuiteName, TestResult[]>): string[] {
-  const lines = [
-    "| suite | tests | in scope | pass | fail | unsupported | out of scope | pass % of in scope | proven |",
-    "|---|---|---|---|---|---|---|---|---|",
-  ];
-  for (const [suite, rs] of bySuite) {
+  const rows = [...bySuite].map(([suite, rs]) => {
     const t = totals(rs);
-    lines.push(
-      `| ${suite} | ${t.tests} | ${t.inScope} | ${t.pass} | ${t.fail} | ${t.unsupported} | ${t.outOfScope} | ${t.passPercent}% | ${t.proven} |`,
-    );
-  }
-  return lines;
+    return [
+      suite,
+      t.tests,
+      t.inScope,
+      t.pass,
+      t.fail,
+      t.unsupported,
+      t.outOfScope,
+      `${t.passPercent}%`,
+      t.proven,
+    ];
+  });
+  const head = [
+    "suite",
+    "tests",
+    "in scope",
+    "pass",
+    "fail",
+    "unsupported",
+    "out of scope",
+    "pass % of in scope",
+  ];
+  return [
+    mdTable(
+      [...head, "proven"],
+      rows.map((r) => r.map(String)),
+    ),
+  ];
 }
 
 function opTable(bySuite: Map<SuiteName, TestResult[]>): string[] {
   const nodeSuites = [...bySuite.keys()].filter((s) => s !== "ezkl");
   const ops = new Set<string>(OP_SCOPE.keys());
-  const lines = [
-    `| op | issue 3 group | in zkmlc's registry | ${nodeSuites.map((s) => `${s}: pass / in scope`).join(" | ")} | proven sample |`,
-    `|---|---|---|${nodeSuites.map(() => "---|").join("")}---|`,
-  ];
+  const rows: string[][] = [];
   for (const op of [...ops].sort(byName)) {
     const counts = nodeSuites.map((s) => {
       const rs = (bySuite.get(s) ?? []).filter((r) => r.op === op && r.status !== "out-of-scope");
@@ -88,11 +106,11 @@ function opTable(bySuite: Map<SuiteName, TestResult[]>): string[] {
     const proven = nodeSuites
       .flatMap((s) => (bySuite.get(s) ?? []).filter((r) => r.op === op && r.proof))
       .map((r) => `${r.proof?.verified ? "✓" : "✗"} ${r.suite}/${r.name}`);
-    lines.push(
-      `| ${op} | ${OP_SCOPE.get(op)?.group ?? "–"} | ${OPS.has(op) ? "yes" : "no"} | ${counts.join(" | ")} | ${proven.join(", ") || "–"} |`,
-    );
+    const registry = OPS.has(op) ? "yes" : "no";
+    rows.push([op, OP_SCOPE.get(op)?.group ?? "–", registry, ...counts, proven.join(", ") || "–"]);
   }
-  return lines;
+  const suiteCols = nodeSuites.map((s) => `${s}: pass / in scope`);
+  return [mdTable(["op", "issue 3 group", "in zkmlc's registry", ...suiteCols, "proven sample"], rows)];
 }
 
 /** In-scope tests that do not pass, grouped by error code and the op the error names (else the test's op). */
@@ -111,9 +129,10 @@ function reasonsTable(results: TestResult[]): string[] {
     (a, b) => b.n - a.n || byName(`${a.code}|${a.op}`, `${b.code}|${b.op}`),
   );
   return [
-    "| tests | code | op | suites |",
-    "|---|---|---|---|",
-    ...rows.map((g) => `| ${g.n} | \`${g.code}\` | ${g.op} | ${[...g.suites].join(", ")} |`),
+    mdTable(
+      ["tests", "code", "op", "suites"],
+      rows.map((g) => [String(g.n), `\`${g.code}\``, g.op, [...g.suites].join(", ")]),
+    ),
   ];
 }
 
@@ -122,43 +141,55 @@ function nodeSuiteSection(suite: SuiteName, rs: TestResult[]): string[] {
   const bad = rs.filter((r) => r.status === "fail" || r.status === "unsupported");
   out.push(`Failing and unsupported (${bad.length}):`, "");
   if (bad.length > 0) {
-    out.push("| test | op | status | constraints | reason |", "|---|---|---|---|---|");
-    for (const r of bad)
-      out.push(`| ${r.name} | ${r.op} | ${r.status} | ${r.constraints ?? "–"} | ${cell(why(r))} |`);
+    const rows = bad.map((r) => [r.name, r.op, r.status, String(r.constraints ?? "–"), cell(why(r))]);
+    out.push(mdTable(["test", "op", "status", "constraints", "reason"], rows));
   }
   const pass = rs.filter((r) => r.status === "pass");
   out.push("", `<details><summary>Passing (${pass.length})</summary>`, "");
-  out.push("| test | op | constraints | max error | tolerance | bound inputs |", "|---|---|---|---|---|---|");
-  for (const r of pass)
-    out.push(
-      `| ${r.name} | ${r.op} | ${r.constraints ?? "–"} | ${num(r.maxError)} | ${num(r.tolerance)} | ${r.bound?.join(", ") || "–"} |`,
-    );
+  const passRows = pass.map((r) => [
+    r.name,
+    r.op,
+    String(r.constraints ?? "–"),
+    num(r.maxError),
+    num(r.tolerance),
+    r.bound?.join(", ") || "–",
+  ]);
+  out.push(mdTable(["test", "op", "constraints", "max error", "tolerance", "bound inputs"], passRows));
   out.push("", "</details>", "");
   const oos = rs.filter((r) => r.status === "out-of-scope");
   const byReason = new Map<string, string[]>();
   for (const r of oos) byReason.set(r.reason ?? "", [...(byReason.get(r.reason ?? "") ?? []), r.name]);
   out.push(`<details><summary>Out of scope (${oos.length})</summary>`, "");
-  out.push("| reason | tests |", "|---|---|");
-  for (const [reason, names] of [...byReason].sort((a, b) => b[1].length - a[1].length || byName(a[0], b[0])))
-    out.push(`| ${cell(reason)} | ${names.length}: ${names.join(", ")} |`);
+  const reasons = [...byReason].sort((a, b) => b[1].length - a[1].length || byName(a[0], b[0]));
+  out.push(
+    mdTable(
+      ["reason", "tests"],
+      reasons.map(([reason, names]) => [cell(reason), `${names.length}: ${names.join(", ")}`]),
+    ),
+  );
   out.push("", "</details>", "");
   return out;
 }
 
 function ezklSection(rs: TestResult[]): string[] {
   const out = [`### ezkl: ${SUITES.ezkl.what}`, ""];
-  out.push(
-    "| model | status | constraints | proof | max error | tolerance | reason |",
-    "|---|---|---|---|---|---|---|",
-  );
-  for (const r of rs) {
+  const rows = rs.map((r) => {
     const proof = r.proof ? (r.proof.verified ? "verified" : "✗") : (r.notProven ?? "–");
     const reason = r.status === "pass" ? "" : why(r);
-    out.push(
-      `| ${r.name} | ${r.status} | ${r.constraints ?? "–"} | ${cell(proof)} | ${num(r.maxError)} | ${num(r.tolerance)} | ${cell(reason)} |`,
-    );
-  }
-  out.push("");
+    return [
+      r.name,
+      r.status,
+      String(r.constraints ?? "–"),
+      cell(proof),
+      num(r.maxError),
+      num(r.tolerance),
+      cell(reason),
+    ];
+  });
+  out.push(
+    mdTable(["model", "status", "constraints", "proof", "max error", "tolerance", "reason"], rows),
+    "",
+  );
   return out;
 }
 

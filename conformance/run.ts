@@ -10,8 +10,9 @@
  *   --jobs N                     worker processes (default 2)
  *   --timeout S                  seconds per node test (default 180; EZKL models get 5x)
  *   --public-inputs              compile with public inputs (no input range checks; much faster circom)
+ *   --markdown                   only rewrite CONFORMANCE.md from the conformance.json of a full run
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -33,8 +34,29 @@ const { values: args } = parseArgs({
     jobs: { type: "string", default: "2" },
     timeout: { type: "string", default: "180" },
     "public-inputs": { type: "boolean", default: false },
+    markdown: { type: "boolean", default: false },
   },
 });
+
+/** A run over every suite and test, with proofs: the only kind CONFORMANCE.md reports. */
+const isFull = (a: Partial<typeof args>) =>
+  !a.filter && !a["prove-sample"] && !a["no-prove"] && !a["public-inputs"] && a.suite === undefined;
+
+if (args.markdown) {
+  const json = join(ROOT, "conformance.json");
+  const run = JSON.parse(readFileSync(json, "utf8")) as {
+    zkmlc: string;
+    args: typeof args;
+    results: TestResult[];
+  };
+  if (!isFull(run.args)) {
+    process.stderr.write(`${json} is not from a full run: run \`npm run conformance\` first\n`);
+    process.exit(1);
+  }
+  writeFileSync(join(ROOT, "CONFORMANCE.md"), markdown(run.results, run.zkmlc));
+  process.stdout.write(`wrote CONFORMANCE.md from ${json}\n`);
+  process.exit(0);
+}
 
 const suites = (args.suite?.split(",") ?? ["debian", "corpus", "ezkl"]) as SuiteName[];
 for (const s of suites) if (!(s in SUITES)) throw new Error(`unknown suite ${s} (debian, corpus, ezkl)`);
@@ -185,12 +207,7 @@ async function main(): Promise<void> {
   pool.close();
   const wall = (performance.now() - started) / 1000;
   const sorted = sortResults(final);
-  const full =
-    !filter &&
-    !args["prove-sample"] &&
-    !args["no-prove"] &&
-    !args["public-inputs"] &&
-    args.suite === undefined;
+  const full = isFull(args);
   const bySuite = Object.fromEntries(suites.map((s) => [s, totals(sorted.filter((r) => r.suite === s))]));
   writeFileSync(
     join(ROOT, "conformance.json"),
