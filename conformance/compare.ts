@@ -16,6 +16,9 @@ export function referenceSlack(dtype: DType | undefined, want: number): number {
     case "int32":
     case "int64":
     case "uint8":
+    case "uint16":
+    case "uint32":
+    case "uint64":
     case "bool":
       return 0;
     default:

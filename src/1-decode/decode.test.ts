@@ -23,6 +23,11 @@ describe("decodeModel", () => {
           tensorProto("i32", [3], [1, -2, 3], "int32_data"),
           tensorProto("i8", [2], [-5, 100], "int32_data", DataType.INT8),
           tensorProto("u8raw", [2], [250, 3], "raw", DataType.UINT8),
+          tensorProto("u16", [2], [65535, 3], "int32_data", DataType.UINT16),
+          tensorProto("u32raw", [2], [2 ** 32 - 1, 3], "raw", DataType.UINT32),
+          tensorProto("u64raw", [2], [2 ** 40, 3], "raw", DataType.UINT64),
+          // onnx.proto: uint32 and uint64 values live in uint64_data
+          { name: "u32", dims: [2], dataType: DataType.UINT32, uint64Data: [4000000000, 5] },
         ],
       }),
     );
@@ -33,6 +38,11 @@ describe("decodeModel", () => {
     expect(Array.from(g.constants.get("i32")?.data ?? [])).toEqual([1, -2, 3]);
     expect(Array.from(g.constants.get("i8")?.data ?? [])).toEqual([-5, 100]);
     expect(Array.from(g.constants.get("u8raw")?.data ?? [])).toEqual([250, 3]);
+    expect(Array.from(g.constants.get("u16")?.data ?? [])).toEqual([65535, 3]);
+    expect(Array.from(g.constants.get("u32raw")?.data ?? [])).toEqual([2 ** 32 - 1, 3]);
+    expect(Array.from(g.constants.get("u64raw")?.data ?? [])).toEqual([2 ** 40, 3]);
+    expect(Array.from(g.constants.get("u32")?.data ?? [])).toEqual([4000000000, 5]);
+    expect(g.constants.get("u64raw")?.dtype).toBe("uint64");
     expect(g.constants.get("raw")?.dtype).toBe("float32");
   });
 
@@ -101,8 +111,8 @@ describe("decodeModel", () => {
     const m = buildModel({
       ...io,
       nodes: [node("Identity", ["x"], ["y"])],
-      initializers: [tensorProto("s", [1], [1], "raw", DataType.UINT16)],
+      initializers: [{ name: "s", dims: [1], dataType: DataType.BFLOAT16, rawData: new Uint8Array(2) }],
     });
-    expect(() => decodeModel(m)).toThrow(/element type UINT16/);
+    expect(() => decodeModel(m)).toThrow(/element type BFLOAT16/);
   });
 });

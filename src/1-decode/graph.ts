@@ -10,6 +10,9 @@ export type DType =
   | "int32"
   | "int64"
   | "uint8"
+  | "uint16"
+  | "uint32"
+  | "uint64"
   | "bool";
 
 /** A compile-time constant tensor (initializer, Constant node, folded value). Row-major. */

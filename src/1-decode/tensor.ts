@@ -14,6 +14,9 @@ const DTYPES: Partial<Record<number, { dtype: DType; bytes: number }>> = {
   [T.INT8]: { dtype: "int8", bytes: 1 },
   [T.UINT8]: { dtype: "uint8", bytes: 1 },
   [T.INT16]: { dtype: "int16", bytes: 2 },
+  [T.UINT16]: { dtype: "uint16", bytes: 2 },
+  [T.UINT32]: { dtype: "uint32", bytes: 4 },
+  [T.UINT64]: { dtype: "uint64", bytes: 8 },
   [T.INT32]: { dtype: "int32", bytes: 4 },
   [T.INT64]: { dtype: "int64", bytes: 8 },
   [T.BOOL]: { dtype: "bool", bytes: 1 },
@@ -24,7 +27,7 @@ export function dtypeOf(dataType: number, what: string): DType {
   if (!d) {
     const name = onnx.TensorProto.DataType[dataType] ?? String(dataType);
     fail("bad-onnx", `${what} has element type ${name}, which zkmlc does not support`, {
-      hint: "supported element types: float32, float64, float16, int8/16/32/64, uint8, bool",
+      hint: "supported element types: float32, float64, float16, int8/16/32/64, uint8/16/32/64, bool",
     });
   }
   return d.dtype;
@@ -77,6 +80,15 @@ function fromRaw(raw: Uint8Array, dtype: DType, n: number, what: string): Float6
       case "int32":
         out[i] = view.getInt32(o, true);
         break;
+      case "uint16":
+        out[i] = view.getUint16(o, true);
+        break;
+      case "uint32":
+        out[i] = view.getUint32(o, true);
+        break;
+      case "uint64":
+        out[i] = Number(view.getBigUint64(o, true));
+        break;
       case "int64":
         out[i] = Number(view.getBigInt64(o, true));
         break;
@@ -107,8 +119,10 @@ export function decodeTensor(
     data = Float64Array.from(t.doubleData);
   } else if (dtype === "int64" && t.int64Data?.length) {
     data = Float64Array.from(t.int64Data, toNumber);
+  } else if ((dtype === "uint32" || dtype === "uint64") && t.uint64Data?.length) {
+    data = Float64Array.from(t.uint64Data, toNumber);
   } else if (t.int32Data?.length) {
-    // int32_data also carries int8/int16/uint8/bool, and float16 as raw bit patterns.
+    // int32_data also carries int8/int16/uint8/uint16/bool, and float16 as raw bit patterns.
     data = Float64Array.from(t.int32Data, (x: number) => (dtype === "float16" ? halfToFloat(x) : x));
   } else {
     data = new Float64Array(0);

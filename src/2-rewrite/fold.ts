@@ -16,6 +16,9 @@ const ONNX_TYPE: Record<DType, number> = {
   int32: DataType.INT32,
   int64: DataType.INT64,
   uint8: DataType.UINT8,
+  uint16: DataType.UINT16,
+  uint32: DataType.UINT32,
+  uint64: DataType.UINT64,
   bool: DataType.BOOL,
 };
 
@@ -27,11 +30,10 @@ const FROM_ORT: Partial<Record<Tensor.Type, DType>> = {
   int32: "int32",
   int64: "int64",
   uint8: "uint8",
+  uint16: "uint16",
+  uint32: "uint32",
+  uint64: "uint64",
   bool: "bool",
-  // Wider unsigned integers hold shapes and indices here; int64 represents them exactly.
-  uint16: "int32",
-  uint32: "int64",
-  uint64: "int64",
 };
 
 /**
@@ -106,9 +108,9 @@ async function evaluate(bytes: Uint8Array): Promise<InferenceSession.ReturnType>
   }
 }
 
-/** Values in the form tensorProto's raw encoder takes for the dtype (int64 as bigint). */
+/** Values in the form tensorProto's raw encoder takes for the dtype (64-bit integers as bigint). */
 function encodable(t: ConstTensor): ArrayLike<number | bigint> {
-  return t.dtype === "int64" ? Array.from(t.data, (v) => BigInt(v)) : t.data;
+  return t.dtype === "int64" || t.dtype === "uint64" ? Array.from(t.data, (v) => BigInt(v)) : t.data;
 }
 
 /** The decoded attributes back in NodeProto form. */

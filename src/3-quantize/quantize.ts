@@ -34,7 +34,7 @@ export function inputIntRange(
 }
 
 /** Lower the graph to circuit IR: scales, per-element bounds, error bounds, prims. */
-const INT_TYPES = new Set(["int8", "int16", "int32", "int64", "uint8"]);
+const INT_TYPES = new Set(["int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64"]);
 /** Ops whose output has their inputs' element type. */
 const TYPE_PRESERVING = new Set([
   "Add",

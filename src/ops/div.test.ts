@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { calibrated } from "../../test/support/calibration.js";
+import { witnessMutations } from "../../test/support/mutations.js";
 import { checkAgainstFloat, checkCircuit, rng, singleOp, uniform } from "../../test/support/op-check.js";
 import { exactOutputs, typedModel } from "../../test/support/typed-model.js";
 import { DataType } from "../1-decode/onnx-builder.js";
@@ -124,7 +125,72 @@ describe("Div", () => {
     expect((await checkCircuit(m, samples, opts)).constraints).toBe(3 * 7 + 3 * 11);
   });
 
-  it("refuses integer division by a tensor computed from the input", async () => {
+  it("integer Div by a signal truncates toward zero exactly: positive divisors, numerators of any sign; pinned", async () => {
+    const m = typedModel({
+      op: "Div",
+      inputs: [
+        ["a", [2, 4], DataType.INT32],
+        ["b", [4], DataType.INT32],
+      ],
+      outputs: [DataType.INT32],
+    });
+    const samples = [
+      [Float64Array.of(-50, -49, -7, -1, 0, 1, 6, 50), Float64Array.of(1, 7, 3, 9)],
+      [Float64Array.of(-3, 4, 7, -8, 50, -50, 13, 49), Float64Array.of(9, 2, 7, 4)],
+    ];
+    const opts = calibrated(samples);
+    const { circuit, float } = await exactOutputs(m, samples, opts);
+    expect(circuit).toEqual(float);
+    await checkCircuit(m, samples, opts);
+    // a forged quotient, remainder or sign bit is rejected: every signal is pinned
+    expect(await witnessMutations(m, samples.slice(0, 1), opts)).toEqual([]);
+  });
+
+  it("integer Div by a negative signal, uint types, broadcasting and a constant numerator", async () => {
+    const neg = typedModel({
+      op: "Div",
+      inputs: [
+        ["a", [3], DataType.INT64],
+        ["b", [3], DataType.INT64],
+      ],
+      outputs: [DataType.INT64],
+    });
+    const ns = [
+      [Float64Array.of(-20, 7, 20), Float64Array.of(-3, -9, -2)],
+      [Float64Array.of(19, -7, 0), Float64Array.of(-9, -2, -5)],
+    ];
+    const n = await exactOutputs(neg, ns, calibrated(ns));
+    expect(n.circuit).toEqual(n.float);
+    await checkCircuit(neg, ns, calibrated(ns));
+    const u = typedModel({
+      op: "Div",
+      inputs: [
+        ["a", [2, 3], DataType.UINT64],
+        ["b", [3], DataType.UINT64],
+      ],
+      outputs: [DataType.UINT64],
+    });
+    const us = [
+      [Float64Array.of(0, 200, 1000, 5, 17, 999), Float64Array.of(3, 1, 250)],
+      [Float64Array.of(1000, 1, 64, 3, 0, 500), Float64Array.of(250, 7, 2)],
+    ];
+    const uo = await exactOutputs(u, us, calibrated(us));
+    expect(uo.circuit).toEqual(uo.float);
+    await checkCircuit(u, us, calibrated(us));
+    const k = typedModel({
+      op: "Div",
+      inputs: [["b", [3], DataType.INT32]],
+      consts: [["a", [3], [100, -100, 7], DataType.INT32]],
+      nodeInputs: ["a", "b"],
+      outputs: [DataType.INT32],
+    });
+    const ks = [[Float64Array.of(3, 7, 1)], [Float64Array.of(9, 2, 8)]];
+    const ko = await exactOutputs(k, ks, calibrated(ks));
+    expect(ko.circuit).toEqual(ko.float);
+    await checkCircuit(k, ks, calibrated(ks));
+  });
+
+  it("refuses an integer divisor that can be 0 within the calibrated range, naming the node", async () => {
     const m = typedModel({
       op: "Div",
       inputs: [
@@ -133,10 +199,10 @@ describe("Div", () => {
       ],
       outputs: [DataType.INT32],
     });
-    await expect(checkAgainstFloat(m, [], { inputRange: [1, 9] })).rejects.toMatchObject({
+    await expect(checkAgainstFloat(m, [], { inputRange: [-9, 9] })).rejects.toMatchObject({
       code: "unsupported-op",
       node: { opType: "Div" },
-      message: expect.stringContaining("integer Div"),
+      message: expect.stringContaining("integer divisor can be 0"),
     });
   });
 });

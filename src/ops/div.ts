@@ -2,7 +2,7 @@ import type { ConstTensor } from "../1-decode/graph.js";
 import { numel } from "../1-decode/graph.js";
 import type { AffinePrim, QTensor } from "../3-quantize/ir.js";
 import { LowerCtx, type Value } from "../3-quantize/lower.js";
-import { linear } from "../3-quantize/prims/basic.js";
+import { constantSignal, linear } from "../3-quantize/prims/basic.js";
 import { div as divPrim } from "../3-quantize/prims/div.js";
 import { broadcastIndex } from "./broadcast.js";
 import { binaryInputs, broadcastTo, exactScale, mapConst, weightedSum } from "./elementwise.js";
@@ -10,7 +10,7 @@ import { integerPartError, truncDiv } from "./integer-part.js";
 import type { OpSpec } from "./op.js";
 
 /**
- * Div with numpy broadcasting. On integer tensors, truncating division by a constant (integerDivide).
+ * Div with numpy broadcasting. On integer tensors, truncating division (integerDivide).
  * - by a constant: multiply by its reciprocal, free (exact scale when 1/c is a power of two, else the
  *   param scale). A zero divisor is an error.
  * - by a signal: the div prim (circuits/division.circom), NQ + 2·NR + 1 constraints per element (quotient
@@ -20,7 +20,7 @@ import type { OpSpec } from "./op.js";
  */
 export const div: OpSpec = {
   opType: "Div",
-  summary: "numpy broadcasting; ÷ constant free, ÷ signal via the div prim (divisor proven ≠ 0)",
+  summary: "numpy broadcasting; ÷ constant free, ÷ signal via the div prim (divisor proven ≠ 0); integers truncate, exactly",
   lower(ctx: LowerCtx): Value[] {
     const { a, b, shape } = binaryInputs(ctx);
     if (ctx.integerTyped) return [{ kind: "signal", q: integerDivide(ctx, a, b, shape) }];
@@ -35,38 +35,79 @@ export const div: OpSpec = {
 };
 
 /**
- * ONNX Div on integer tensors truncates toward zero: exact, by a constant divisor (truncDiv, then the
- * sign of a negative divisor applied for free). A divisor computed from the input is not supported.
+ * ONNX Div on integer tensors truncates toward zero, exactly: trunc(a / |b|) (truncDiv), then the sign of
+ * a negative divisor applied for free. A signal divisor must be proven positive or proven negative per
+ * element and exact (its |B| becomes the div prim's divisor); at scales s_a, s_b the quotient is
+ * trunc(A·2^s_b / (|B|·2^s_a)), both sides integers. A constant numerator over a signal divisor is a
+ * constant signal.
  */
 function integerDivide(ctx: LowerCtx, a: Value, b: Value, shape: number[]): QTensor {
-  if (a.kind !== "signal" || b.kind !== "const")
-    return ctx.error(
-      "unsupported-op",
-      "integer Div by a tensor computed from the input is not supported",
-      "zkmlc divides integer tensors by constants; cast the operands to float for real-valued division",
-    );
   const n = numel(shape);
-  const x = broadcastTo(ctx, a.q, shape);
-  const bi = broadcastIndex(shape, b.t.shape);
-  const c = Array.from(bi, (j) => {
-    const v = b.t.data[j] as number;
-    if (v === 0)
-      ctx.error("non-finite", "integer division by a constant 0", "the divisor constant holds a zero");
-    if (!Number.isInteger(v)) ctx.error("bug", `integer divisor ${v} is not an integer`);
-    return BigInt(v);
-  });
   const name = ctx.node.outputs[0] ?? "";
-  const abs = c.map((v) => (v < 0n ? -v : v));
-  const q = truncDiv(
-    ctx,
-    x,
-    abs.map((v) => v << BigInt(x.scale)),
-    c.some((v) => v < 0n) ? `${name}/abs` : name,
-  );
-  const y = c.some((v) => v < 0n)
-    ? linear(ctx, [q], (i) => [[i, (c[i] as bigint) < 0n ? -1n : 1n]], 0n, shape, name, 0)
-    : q;
-  for (let i = 0; i < n; i++) y.err[i] = integerPartError((x.err[i] as number) / Number(abs[i]));
+  let x =
+    a.kind === "signal"
+      ? broadcastTo(ctx, a.q, shape)
+      : constantSignal(
+          ctx,
+          Array.from(broadcastIndex(shape, a.t.shape), (j) => BigInt(a.t.data[j] as number)),
+          0,
+          shape,
+        );
+  let neg: boolean[];
+  let den: bigint[] | QTensor;
+  let dmin: number[];
+  if (b.kind === "const") {
+    const c = Array.from(broadcastIndex(shape, b.t.shape), (j) => {
+      const v = b.t.data[j] as number;
+      if (v === 0)
+        ctx.error("non-finite", "integer division by a constant 0", "the divisor constant holds a zero");
+      if (!Number.isInteger(v)) ctx.error("bug", `integer divisor ${v} is not an integer`);
+      return BigInt(v);
+    });
+    neg = c.map((v) => v < 0n);
+    const abs = c.map((v) => (v < 0n ? -v : v));
+    den = abs.map((v) => v << BigInt(x.scale));
+    dmin = abs.map(Number);
+  } else {
+    const bi = broadcastIndex(shape, b.q.shape);
+    neg = Array.from(bi, (j) => {
+      if ((b.q.lo[j] as bigint) >= 1n) return false;
+      if ((b.q.hi[j] as bigint) <= -1n) return true;
+      return ctx.error(
+        "unsupported-op",
+        `the integer divisor can be 0 within the calibrated range (element ${j} lies in [${Number(b.q.lo[j]) / 2 ** b.q.scale}, ${Number(b.q.hi[j]) / 2 ** b.q.scale}])`,
+        "zkmlc divides by signals proven positive or proven negative; narrow the calibrated input range",
+      );
+    });
+    if (Array.from(bi).some((j) => (b.q.err[j] as number) > 0))
+      ctx.error(
+        "unsupported-op",
+        "the integer divisor carries quantization error, so the truncated quotient could differ from the model's",
+        "compute the divisor with integer-typed ops only",
+      );
+    const sa = BigInt(x.scale);
+    den = linear(
+      ctx,
+      [b.q],
+      (i) => [[bi[i] as number, (neg[i] ? -1n : 1n) << sa]],
+      0n,
+      shape,
+      `${name}/den`,
+      0,
+    );
+    dmin = Array.from(
+      bi,
+      (j, i) => Number(neg[i] ? -(b.q.hi[j] as bigint) : (b.q.lo[j] as bigint)) / 2 ** b.q.scale,
+    );
+    if (b.q.scale > 0) {
+      const k = 1n << BigInt(b.q.scale);
+      x = linear(ctx, [x], (i) => [[i, k]], 0n, shape, `${name}/num`, x.scale + b.q.scale);
+    }
+  }
+  const anyNeg = neg.some((v) => v);
+  const q = truncDiv(ctx, x, den, anyNeg ? `${name}/abs` : name);
+  const y = anyNeg ? linear(ctx, [q], (i) => [[i, neg[i] ? -1n : 1n]], 0n, shape, name, 0) : q;
+  for (let i = 0; i < n; i++) y.err[i] = integerPartError((x.err[i] as number) / (dmin[i] as number));
   return y;
 }
 

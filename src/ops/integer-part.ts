@@ -21,31 +21,33 @@ export function floorShift(ctx: LowerCtx, x: QTensor, k: number, dir: 1 | -1, na
 }
 
 /**
- * floor(dir·X / d[i]) of a tensor's integers X for constant divisors d[i] >= 1: floorShift when they are
- * one power of two, else the div prim by a constant signal (quotient width + 2·divisor width + 1).
+ * floor(dir·X / d[i]) of a tensor's integers X for divisors d[i] >= 1: constants that are one power of two
+ * take floorShift, other constants the div prim by a constant signal (quotient width + 2·divisor width +
+ * 1), a signal (integers proven >= 1, one per element) the div prim (one constraint more).
  */
-function floorDivConst(ctx: LowerCtx, x: QTensor, d: bigint[], dir: 1 | -1, name: string): QTensor {
-  const d0 = d[0] ?? 1n;
-  if (d.every((v) => v === d0) && (d0 & (d0 - 1n)) === 0n)
+function floorDivBy(ctx: LowerCtx, x: QTensor, d: bigint[] | QTensor, dir: 1 | -1, name: string): QTensor {
+  const constant = Array.isArray(d);
+  const d0 = constant ? (d[0] ?? 1n) : 0n;
+  if (constant && d.every((v) => v === d0) && (d0 & (d0 - 1n)) === 0n)
     return floorShift(ctx, x, d0.toString(2).length - 1, dir, name);
   const num = linear(ctx, [x], (i) => [[i, BigInt(dir)]], 0n, x.shape, `${name}/num`, 0);
-  const den = constantSignal(ctx, d, 0, x.shape);
-  return div(ctx, num, den, 0, new Float64Array(x.lo.length), x.shape, name, true);
+  const den = constant ? constantSignal(ctx, d, 0, x.shape) : d;
+  return div(ctx, num, den, 0, new Float64Array(x.lo.length), x.shape, name, constant);
 }
 
 /**
  * trunc(X / d[i]) (toward zero, as ONNX integer Div and Cast to an integer do) of a tensor's integers X,
- * constant d[i] >= 1, exact: a floor where the bounds prove X >= 0, a ceil (−floor(−X/d)) where they prove
+ * d[i] >= 1 constants or a signal of integers proven >= 1 (floorDivBy), exact: a floor where the bounds prove X >= 0, a ceil (−floor(−X/d)) where they prove
  * X <= 0, else ceil + [X >= 0]·(floor − ceil) with a sign test and one product. An integer tensor at
  * scale 0; the caller sets its error.
  */
-export function truncDiv(ctx: LowerCtx, x: QTensor, d: bigint[], name: string): QTensor {
+export function truncDiv(ctx: LowerCtx, x: QTensor, d: bigint[] | QTensor, name: string): QTensor {
   const lo = x.lo.reduce((a, b) => (b < a ? b : a));
   const hi = x.hi.reduce((a, b) => (b > a ? b : a));
   const n = x.lo.length;
-  const floorOf = () => floorDivConst(ctx, x, d, 1, `${name}/floor`);
+  const floorOf = () => floorDivBy(ctx, x, d, 1, `${name}/floor`);
   const ceilOf = () => {
-    const f = floorDivConst(ctx, x, d, -1, `${name}/neg_floor`);
+    const f = floorDivBy(ctx, x, d, -1, `${name}/neg_floor`);
     return linear(ctx, [f], (i) => [[i, -1n]], 0n, x.shape, `${name}/ceil`, 0);
   };
   if (lo >= 0n) return floorOf();

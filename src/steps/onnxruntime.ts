@@ -9,25 +9,31 @@ export interface FloatModel {
 }
 
 function ortTensor(inp: ValueInfo, data: Float64Array): ort.Tensor {
+  const { shape } = inp;
+  const ints = <T>(f: (v: number) => T) => Array.from(data, (v) => f(Math.round(v)));
   switch (inp.dtype) {
     case "float64":
-      return new ort.Tensor("float64", data, inp.shape);
+      return new ort.Tensor("float64", data, shape);
     case "bool":
-      return new ort.Tensor(
-        "bool",
-        Uint8Array.from(data, (v) => (v ? 1 : 0)),
-        inp.shape,
-      );
-    case "int64":
-      return new ort.Tensor(
-        "int64",
-        BigInt64Array.from(data, (v) => BigInt(Math.round(v))),
-        inp.shape,
-      );
+      return new ort.Tensor("bool", Uint8Array.from(data, (v) => (v ? 1 : 0)), shape);
+    case "int8":
+      return new ort.Tensor("int8", Int8Array.from(ints(Number)), shape);
+    case "int16":
+      return new ort.Tensor("int16", Int16Array.from(ints(Number)), shape);
     case "int32":
-      return new ort.Tensor("int32", Int32Array.from(data), inp.shape);
+      return new ort.Tensor("int32", Int32Array.from(ints(Number)), shape);
+    case "int64":
+      return new ort.Tensor("int64", BigInt64Array.from(ints(BigInt)), shape);
+    case "uint8":
+      return new ort.Tensor("uint8", Uint8Array.from(ints(Number)), shape);
+    case "uint16":
+      return new ort.Tensor("uint16", Uint16Array.from(ints(Number)), shape);
+    case "uint32":
+      return new ort.Tensor("uint32", Uint32Array.from(ints(Number)), shape);
+    case "uint64":
+      return new ort.Tensor("uint64", BigUint64Array.from(ints(BigInt)), shape);
     default:
-      return new ort.Tensor("float32", Float32Array.from(data), inp.shape);
+      return new ort.Tensor("float32", Float32Array.from(data), shape);
   }
 }
 
