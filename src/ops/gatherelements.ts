@@ -1,6 +1,6 @@
 import type { QTensor } from "../3-quantize/ir.js";
 import type { LowerCtx, Value } from "../3-quantize/lower.js";
-import { dataSignal, mapIndex, normAxis, route, strides } from "./indexing.js";
+import { dataSignal, elementsLayout, route } from "./indexing.js";
 import type { OpSpec } from "./op.js";
 import { chooseStrict, indexSignal, selectData } from "./select.js";
 
@@ -20,30 +20,10 @@ export const gatherElements: OpSpec = {
     const ind = computed ? undefined : ctx.constant(1, "the GatherElements indices");
     const dshape = ctx.shapeOf(0);
     const ishape = ind?.shape ?? ctx.shapeOf(1);
-    const rank = dshape.length;
-    const axis = normAxis(ctx, ctx.int("axis", 0), rank);
-    if (ishape.length !== rank || ishape.some((s, i) => i !== axis && s > (dshape[i] as number)))
-      ctx.error(
-        "bad-shape",
-        `indices of shape [${ishape}] do not fit data of shape [${dshape}] on axis ${axis}`,
-      );
-    const d = dshape[axis] as number;
-    const st = strides(dshape);
-    const base = (idx: readonly number[]) => {
-      let f = 0;
-      for (let i = 0; i < rank; i++) if (i !== axis) f += (idx[i] as number) * (st[i] as number);
-      return f;
-    };
-    if (!ind)
-      return [{ kind: "signal", q: computedElements(ctx, mapIndex(ishape, base), d, st[axis] as number) }];
+    const { d, stride, base, target } = elementsLayout(ctx, dshape, ishape);
+    if (!ind) return [{ kind: "signal", q: computedElements(ctx, base, d, stride) }];
     const x = dataSignal(ctx);
-    let k = 0;
-    const src = mapIndex(ind.shape, (idx) => {
-      const v = ind.data[k++] as number;
-      if (!Number.isInteger(v) || v < -d || v >= d)
-        ctx.error("bad-onnx", `index ${v} (flat position ${k - 1}) is out of range for dimension ${d}`);
-      return (v < 0 ? v + d : v) * (st[axis] as number) + base(idx);
-    });
+    const src = Int32Array.from(ind.data, target);
     return [{ kind: "signal", q: route(ctx, x, src, [...ind.shape]) }];
   },
 };

@@ -114,6 +114,40 @@ export function dataSignal(ctx: LowerCtx, i = 0): QTensor {
  * The output that copies x[src[i]] into element i: an alias when every element stays in place,
  * otherwise one wiring affine map (free).
  */
+/**
+ * The layout GatherElements and ScatterElements share: indices of the data's rank that fit it off the
+ * axis (`axis` attribute, default 0). base[k]: the data offset of index element k's coordinates other
+ * than the axis; target(v, k): that element's constant index v (negative counts from the end) as a data
+ * offset, out of range a compile error.
+ */
+export function elementsLayout(
+  ctx: LowerCtx,
+  dshape: readonly number[],
+  ishape: readonly number[],
+): { d: number; stride: number; base: Int32Array; target: (v: number, k: number) => number } {
+  const rank = dshape.length;
+  const axis = normAxis(ctx, ctx.int("axis", 0), rank);
+  if (ishape.length !== rank || ishape.some((s, i) => i !== axis && s > (dshape[i] as number)))
+    ctx.error(
+      "bad-shape",
+      `indices of shape [${ishape}] do not fit data of shape [${dshape}] on axis ${axis}`,
+    );
+  const d = dshape[axis] as number;
+  const st = strides(dshape);
+  const stride = st[axis] as number;
+  const base = mapIndex(ishape, (idx) => {
+    let f = 0;
+    for (let i = 0; i < rank; i++) if (i !== axis) f += (idx[i] as number) * (st[i] as number);
+    return f;
+  });
+  const target = (v: number, k: number) => {
+    if (!Number.isInteger(v) || v < -d || v >= d)
+      ctx.error("bad-onnx", `index ${v} (flat position ${k}) is out of range for dimension ${d}`);
+    return (base[k] as number) + (v < 0 ? v + d : v) * stride;
+  };
+  return { d, stride, base, target };
+}
+
 export function route(ctx: LowerCtx, x: QTensor, src: Int32Array, shape: number[], name?: string): QTensor {
   if (src.length === x.lo.length && src.every((s, i) => s === i)) return ctx.alias(x, shape);
   return ctx.gather([x], src, shape, name);

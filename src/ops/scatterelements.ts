@@ -1,6 +1,6 @@
 import { numel } from "../1-decode/graph.js";
 import type { LowerCtx, Value } from "../3-quantize/lower.js";
-import { mapIndex, normAxis, strides } from "./indexing.js";
+import { elementsLayout } from "./indexing.js";
 import type { OpSpec } from "./op.js";
 import { reductionAttr, scatterComputed, scatterConst } from "./scatter-core.js";
 import { chooseStrict, indexSignal } from "./select.js";
@@ -27,24 +27,9 @@ export function lowerScatterElements(ctx: LowerCtx): Value {
   const dshape = ctx.shapeOf(0);
   const ishape = ind?.shape ?? ctx.shapeOf(1);
   const ushape = ctx.shapeOf(2);
-  const rank = dshape.length;
-  const axis = normAxis(ctx, ctx.int("axis", 0), rank);
   if (ushape.join() !== ishape.join())
     ctx.error("bad-shape", `updates of shape [${ushape}] do not match indices of shape [${ishape}]`);
-  if (ishape.length !== rank || ishape.some((s, i) => i !== axis && s > (dshape[i] as number)))
-    ctx.error(
-      "bad-shape",
-      `indices of shape [${ishape}] do not fit data of shape [${dshape}] on axis ${axis}`,
-    );
-  const d = dshape[axis] as number;
-  const st = strides(dshape);
-  const stride = st[axis] as number;
-  // Per update element: the data offset of its coordinates other than the axis.
-  const base = mapIndex(ishape, (idx) => {
-    let f = 0;
-    for (let i = 0; i < rank; i++) if (i !== axis) f += (idx[i] as number) * (st[i] as number);
-    return f;
-  });
+  const { d, stride, base, target } = elementsLayout(ctx, dshape, ishape);
   const data = ctx.required(0);
   const upd = ctx.required(2);
   if (numel(ishape) === 0) return data;
@@ -53,11 +38,6 @@ export function lowerScatterElements(ctx: LowerCtx): Value {
     const at = Int32Array.from(base, (_, i) => i);
     return scatterComputed(ctx, data, upd, ch, at, base, stride, red, dshape);
   }
-  const dst = Int32Array.from(base, (f, k) => {
-    const v = ind.data[k] as number;
-    if (!Number.isInteger(v) || v < -d || v >= d)
-      ctx.error("bad-onnx", `index ${v} (flat position ${k}) is out of range for dimension ${d}`);
-    return f + (v < 0 ? v + d : v) * stride;
-  });
+  const dst = Int32Array.from(ind.data, target);
   return scatterConst(ctx, data, upd, dst, red, dshape);
 }
