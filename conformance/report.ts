@@ -258,5 +258,4 @@ const POLICY = [
   "- **Unsupported** is zkmlc refusing the model at compile time with a user error (unsupported-op,",
   "  bad-attribute, ...); it counts as not passing. **Fail** is everything else that goes wrong: a wrong",
   "  output, a witness or r1cs mismatch, a zkmlc bug, a crash or a timeout.",
-  "",
 ];

@@ -20,7 +20,8 @@ import type { OpSpec } from "./op.js";
  */
 export const div: OpSpec = {
   opType: "Div",
-  summary: "numpy broadcasting; ÷ constant free, ÷ signal via the div prim (divisor proven ≠ 0); integers truncate, exactly",
+  summary:
+    "numpy broadcasting; ÷ constant free, ÷ signal via the div prim (divisor proven ≠ 0); integers truncate, exactly",
   lower(ctx: LowerCtx): Value[] {
     const { a, b, shape } = binaryInputs(ctx);
     if (ctx.integerTyped) return [{ kind: "signal", q: integerDivide(ctx, a, b, shape) }];

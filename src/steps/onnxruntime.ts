@@ -15,7 +15,11 @@ function ortTensor(inp: ValueInfo, data: Float64Array): ort.Tensor {
     case "float64":
       return new ort.Tensor("float64", data, shape);
     case "bool":
-      return new ort.Tensor("bool", Uint8Array.from(data, (v) => (v ? 1 : 0)), shape);
+      return new ort.Tensor(
+        "bool",
+        Uint8Array.from(data, (v) => (v ? 1 : 0)),
+        shape,
+      );
     case "int8":
       return new ort.Tensor("int8", Int8Array.from(ints(Number)), shape);
     case "int16":
