@@ -129,6 +129,9 @@ export const OP_SCOPE: ReadonlyMap<string, OpScope> = new Map<string, OpScope>([
   ["Constant", { group: BASE }],
   ["Trilu", { group: EXTRA, constInputs: [1], note: "k bound" }],
   ["OneHot", { group: EXTRA, constInputs: [1, 2], note: "depth, values bound" }],
+  ["LSTM", { group: EXTRA, constInputs: [4], note: "sequence_lens bound" }],
+  ["GRU", { group: EXTRA, constInputs: [4], note: "sequence_lens bound" }],
+  ["RNN", { group: EXTRA, constInputs: [4], note: "sequence_lens bound" }],
   ...["GatherND", "ScatterElements", "Scatter", "ScatterND"].map((op): [string, OpScope] => [
     op,
     {

@@ -129,6 +129,30 @@ export class LowerCtx {
     return a.value;
   }
 
+  floats(name: string, def: number[] | undefined): number[] | undefined {
+    const a = this.attr(name);
+    if (a === undefined) return def;
+    if (a.type !== "floats")
+      this.error("bad-attribute", `attribute ${name} should be a list of floats, got ${a.type}`);
+    return a.value;
+  }
+
+  string(name: string, def: string): string {
+    const a = this.attr(name);
+    if (a === undefined) return def;
+    if (a.type !== "string")
+      this.error("bad-attribute", `attribute ${name} should be a string, got ${a.type}`);
+    return a.value;
+  }
+
+  strings(name: string, def: string[] | undefined): string[] | undefined {
+    const a = this.attr(name);
+    if (a === undefined) return def;
+    if (a.type !== "strings")
+      this.error("bad-attribute", `attribute ${name} should be a list of strings, got ${a.type}`);
+    return a.value;
+  }
+
   attrTensor(name: string): ConstTensor | undefined {
     const a = this.attr(name);
     if (a === undefined) return undefined;

@@ -2,6 +2,7 @@ import type { Graph } from "../1-decode/graph.js";
 import { nodeRef, numel } from "../1-decode/graph.js";
 import { foldNode } from "../2-rewrite/fold.js";
 import { fail } from "../errors.js";
+import { EXPANSION_OPSET } from "../ops/op.js";
 import { OPS } from "../ops/registry.js";
 import { fuseAffine } from "./fuse.js";
 import { type InputPrim, type Plan, type Postprocess, primConstraints, type Visibility } from "./ir.js";
@@ -121,7 +122,10 @@ export async function quantize(graph: Graph, opts: QuantOptions): Promise<Plan> 
   const outside = outsideSoftmax(graph, opts.softmax);
   const postprocess = new Map<string, Postprocess>();
   const intNames = new Set(graph.inputs.filter((i) => INT_TYPES.has(i.dtype)).map((i) => i.name));
-  for (const node of graph.nodes) {
+  // A worklist: an expanding op (LSTM, GRU, RNN) is replaced in place by its subgraph, lowered next.
+  const work = graph.nodes.map((node) => ({ node, opset: graph.opset }));
+  for (let next = work.shift(); next; next = work.shift()) {
+    const { node, opset } = next;
     const values = node.inputs.map((name) => (name === "" ? undefined : env.get(name)));
     const post = outside.get(node);
     const logits = values[0];
@@ -137,7 +141,7 @@ export async function quantize(graph: Graph, opts: QuantOptions): Promise<Plan> 
       const outs = await foldNode(
         node,
         values.map((v) => (v?.kind === "const" ? v.t : undefined)),
-        graph.opset,
+        opset,
       );
       outs.forEach((t, i) => {
         const name = node.outputs[i];
@@ -147,7 +151,22 @@ export async function quantize(graph: Graph, opts: QuantOptions): Promise<Plan> 
     }
     const op = OPS.get(node.opType);
     if (!op) fail("bug", `op ${node.opType} passed the rewrite check but has no lowering`);
-    const ctx = new LowerCtx(b, node, values, opts, graph.opset, integerTyped(node, intNames, env));
+    const ctx = new LowerCtx(b, node, values, opts, opset, integerTyped(node, intNames, env));
+    if ("expand" in op) {
+      const sub = op.expand(ctx);
+      const own = new Set(node.outputs);
+      const clash = [...sub.constants.keys(), ...sub.nodes.flatMap((n) => n.outputs)].find(
+        (name) => !own.has(name) && env.has(name),
+      );
+      if (clash !== undefined)
+        fail("bad-onnx", `the unrolled ${node.opType} would reuse the name "${clash}" of another tensor`, {
+          node: nodeRef(node),
+          hint: "rename the node or that tensor",
+        });
+      for (const [name, t] of sub.constants) env.set(name, { kind: "const", t });
+      work.unshift(...sub.nodes.map((n) => ({ node: n, opset: EXPANSION_OPSET })));
+      continue;
+    }
     if (ctx.integerTyped) for (const o of node.outputs) intNames.add(o);
     const outs = op.lower(ctx);
     cost += ctx.prims.reduce((s, p) => s + primConstraints(p, b.plan.tensors[p.out]?.lo.length ?? 0), 0);

@@ -1,5 +1,5 @@
 import type { LowerCtx, Value } from "../3-quantize/lower.js";
-import type { OpSpec } from "./op.js";
+import type { LoweringOp } from "./op.js";
 
 /**
  * Dropout at inference: the identity, and the optional mask output is a constant all-true tensor.
@@ -7,7 +7,7 @@ import type { OpSpec } from "./op.js";
  * true `training_mode` input, opset 12+, or is_test = 0 of old opsets) is random and rejected, except
  * with ratio 0, where it is the identity too. Free.
  */
-export const dropout: OpSpec = {
+export const dropout: LoweringOp = {
   opType: "Dropout",
   summary: "inference mode (mask output as a constant); free",
   lower(ctx: LowerCtx): Value[] {

@@ -41,6 +41,7 @@ import { globalAveragePool } from "./globalaveragepool.js";
 import { globalMaxPool } from "./globalmaxpool.js";
 import { greater } from "./greater.js";
 import { greaterOrEqual } from "./greaterorequal.js";
+import { gru } from "./gru.js";
 import { hardSigmoidOp } from "./hardsigmoid.js";
 import { hardSwish } from "./hardswish.js";
 import { identity } from "./identity.js";
@@ -51,6 +52,7 @@ import { less } from "./less.js";
 import { lessOrEqual } from "./lessorequal.js";
 import { log } from "./log.js";
 import { logSoftmax } from "./logsoftmax.js";
+import { lstm } from "./lstm.js";
 import { matmul } from "./matmul.js";
 import { max } from "./max.js";
 import { maxPool } from "./maxpool.js";
@@ -78,6 +80,7 @@ import { reduceSumSquare } from "./reducesumsquare.js";
 import { relu } from "./relu.js";
 import { reshape } from "./reshape.js";
 import { resize } from "./resize.js";
+import { rnn } from "./rnn.js";
 import { round } from "./round.js";
 import { scatter } from "./scatter.js";
 import { scatterElements } from "./scatterelements.js";
@@ -152,6 +155,7 @@ export const OPS: ReadonlyMap<string, OpSpec> = new Map(
     gatherND,
     gelu,
     gemm,
+    gru,
     globalAveragePool,
     globalMaxPool,
     greater,
@@ -166,6 +170,7 @@ export const OPS: ReadonlyMap<string, OpSpec> = new Map(
     lessOrEqual,
     log,
     logSoftmax,
+    lstm,
     matmul,
     max,
     maxPool,
@@ -192,6 +197,7 @@ export const OPS: ReadonlyMap<string, OpSpec> = new Map(
     relu,
     reshape,
     resize,
+    rnn,
     round,
     scatter,
     scatterElements,

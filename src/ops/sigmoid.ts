@@ -18,6 +18,7 @@ export const sigmoid: OpSpec = {
     const y = approx(ctx, ctx.signal(0), sigmoidF, {
       domain: symmetricDomain((L) => sigmoidF(-L), s),
       openHigh: true,
+      image: [0, 1],
       key: "Sigmoid",
     });
     return [{ kind: "signal", q: y }];

@@ -14,6 +14,7 @@ export const tanh: OpSpec = {
     const y = approx(ctx, ctx.signal(0), Math.tanh, {
       domain: symmetricDomain((L) => 1 - Math.tanh(L), ctx.workScale),
       openHigh: true,
+      image: [-1, 1],
       key: "Tanh",
     });
     return [{ kind: "signal", q: y }];

@@ -73,6 +73,12 @@ export interface ApproxOptions {
   scale?: number;
   /** Names f for reusing fits across nodes (same key, same f). */
   key?: string;
+  /**
+   * Bounds of f over all reals (sigmoid: [0, 1]). The true value lies there and the output within its
+   * own bounds, so their distance caps the error bound, which otherwise compounds without limit through
+   * a recurrence (each LSTM step multiplies it).
+   */
+  image?: [number, number];
 }
 
 /** What approx chose for one function: the segment layout, degree, guard bits and measured error. */
@@ -191,7 +197,13 @@ export function approximate(
     monomials: selectionCoefficients(c.fit.coef).monomials,
   };
   const n = x.lo.length;
-  const err = Float64Array.from(x.err, (e) => c.fit.maxError + clampErr + c.fit.lipschitz * e);
+  const cap = opts.image
+    ? Math.max(
+        opts.image[1] - Number(c.fit.min) / 2 ** c.fit.scale,
+        Number(c.fit.max) / 2 ** c.fit.scale - opts.image[0],
+      )
+    : Number.POSITIVE_INFINITY;
+  const err = Float64Array.from(x.err, (e) => Math.min(cap, c.fit.maxError + clampErr + c.fit.lipschitz * e));
   const p = ctx.addPrim(prim, {
     onnxName,
     shape: x.shape,

@@ -1,0 +1,18 @@
+import type { LowerCtx } from "../3-quantize/lower.js";
+import type { Expansion, OpSpec } from "./op.js";
+import { unroll } from "./recurrent.js";
+
+/** RNN, unrolled: h' = f(x·Wᵀ + h·Rᵀ + Wb + Rb), f default Tanh. No products: the activation is the cost. */
+export const rnn: OpSpec = {
+  opType: "RNN",
+  summary:
+    "unrolled over the sequence: Gemms and Tanh (or the listed activation) per step; clip, layout, reverse/bidirectional, constant sequence_lens",
+  expand(ctx: LowerCtx): Expansion {
+    return unroll(ctx, {
+      gates: "i",
+      activations: ["Tanh"],
+      states: 1,
+      cell: (s) => [s.gate(0, 0)],
+    });
+  },
+};
