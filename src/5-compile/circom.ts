@@ -239,7 +239,9 @@ export async function compileCircom(opts: CompileCircomOptions): Promise<Compile
     if (code !== 0 || !produced.includes(`${name}.r1cs`)) {
       const text = output.trim() || `circom exited with code ${code} and printed nothing`;
       fail("circom-failed", `circom could not compile ${mainFile}:\n${text}`, {
-        hint: "this is an error in the generated circuit or the circuit library",
+        hint: /memory allocation of \d+ bytes failed/.test(text)
+          ? "circom (built to 32-bit WebAssembly) ran out of its 4 GiB address space: the circuit is too large for it (about 300,000 wires is the limit seen); lower --input-scale/--param-scale for fewer bits per range check"
+          : "this is an error in the generated circuit or the circuit library",
       });
     }
     for (const f of [`${name}.r1cs`, `${name}.sym`, `${name}_js`]) {

@@ -13,6 +13,9 @@ import type { Expansion } from "./op.js";
  * its state and outputs zeros; a length of 0 gives a zero final state).
  */
 
+/** The ops unrolled here (compile picks circom's optimization level by them: systems.ts). */
+export const RECURRENT_OPS: ReadonlySet<string> = new Set(["LSTM", "GRU", "RNN"]);
+
 /** Builds a subgraph whose nodes and constants are named under the recurrent node. */
 export class Subgraph {
   readonly nodes: GraphNode[] = [];

@@ -13,6 +13,7 @@ import { compileCircom, copyCircuitLibrary } from "../5-compile/circom.js";
 import { circomOptimization } from "../6-prove/systems.js";
 import { ARTIFACTS, artifactPath, writeAtomic, writeJsonAtomic } from "../artifacts.js";
 import { fail } from "../errors.js";
+import { RECURRENT_OPS } from "../ops/recurrent.js";
 import { VERSION } from "../version.js";
 import { sha256, sha256File } from "./hash.js";
 import { parseDataset, readJsonInput } from "./inputs.js";
@@ -200,7 +201,10 @@ export async function compile(
   await writeAtomic(artifactPath(buildDir, "circuit"), emitted.source);
   await copyCircuitLibrary(buildDir);
   const system = opts.system ?? "groth16";
-  const optimize = circomOptimization(system);
+  const optimize = circomOptimization(
+    system,
+    graph.nodes.some((n) => RECURRENT_OPS.has(n.opType)),
+  );
   log?.(`compiling ${ARTIFACTS.circuit} with circom (--O${optimize})`);
   const res = await compileCircom({ workDir: buildDir, mainFile: ARTIFACTS.circuit, optimize });
 

@@ -137,7 +137,10 @@ export async function checkCircuit(
   const path = writeTempModel(bytes);
   const dir = join(path, "..", "build");
   const { settings, plan } = await compile(path, dir, opts);
-  expect(settings.circuit.constraints).toBe(estimateConstraints(plan));
+  // exact under O2; O1 (recurrent models, systems.ts) keeps linear constraints the estimate leaves out
+  if (settings.circuit.optimization === "O2")
+    expect(settings.circuit.constraints).toBe(estimateConstraints(plan));
+  else expect(settings.circuit.constraints).toBeGreaterThanOrEqual(estimateConstraints(plan));
   const build = await loadBuild(dir);
   const runner = await loadRunner(build);
   for (const s of samples) {
