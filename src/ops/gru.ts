@@ -11,7 +11,7 @@ import { unroll } from "./recurrent.js";
 export const gru: OpSpec = {
   opType: "GRU",
   summary:
-    "unrolled over the sequence: Gemms, Sigmoid/Tanh (or the listed activations), 2 products per unit and step; linear_before_reset, clip, layout, reverse/bidirectional, constant sequence_lens",
+    "unrolled per step: Gemms, gate activations, 2 products per unit; linear_before_reset, clip, layout, directions, sequence_lens",
   expand(ctx: LowerCtx): Expansion {
     const beforeReset = ctx.int("linear_before_reset", 0) !== 0;
     return unroll(ctx, {

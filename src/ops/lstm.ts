@@ -12,7 +12,7 @@ import { unroll } from "./recurrent.js";
 export const lstm: OpSpec = {
   opType: "LSTM",
   summary:
-    "unrolled over the sequence: Gemms, Sigmoid/Tanh (or the listed activations), 3 products per unit and step; peepholes, clip, input_forget, layout, reverse/bidirectional, constant sequence_lens",
+    "unrolled per step: Gemms, gate activations, 3 products per unit; peepholes, clip, input_forget, layout, directions, sequence_lens",
   expand(ctx: LowerCtx): Expansion {
     const inputForget = ctx.int("input_forget", 0) !== 0;
     return unroll(ctx, {

@@ -6,7 +6,7 @@ import { unroll } from "./recurrent.js";
 export const rnn: OpSpec = {
   opType: "RNN",
   summary:
-    "unrolled over the sequence: Gemms and Tanh (or the listed activation) per step; clip, layout, reverse/bidirectional, constant sequence_lens",
+    "unrolled per step: Gemms and the activation (Tanh by default); clip, layout, directions, constant sequence_lens",
   expand(ctx: LowerCtx): Expansion {
     return unroll(ctx, {
       gates: "i",
