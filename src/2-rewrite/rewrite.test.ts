@@ -15,7 +15,7 @@ describe("rewrite", () => {
       buildModel({
         ...io,
         nodes: [
-          node("LSTM", ["x"], ["a"], {}, "lstm_1"),
+          node("STFT", ["x"], ["a"], {}, "stft_1"),
           node("Relu", ["a"], ["b"], {}, "r"),
           node("Hardmax", ["b"], ["z"], {}, "hm"),
         ],
@@ -28,11 +28,11 @@ describe("rewrite", () => {
       err = e as ZkmlError;
     }
     expect(err?.code).toBe("unsupported-op");
-    expect(err?.message).toContain('#0 "lstm_1" (LSTM)');
+    expect(err?.message).toContain('#0 "stft_1" (STFT)');
     expect(err?.message).toContain('#2 "hm" (Hardmax)');
     expect(err?.message).not.toContain("Relu");
-    expect(err?.node).toEqual({ index: 0, name: "lstm_1", opType: "LSTM" });
-    expect(err?.format()).toMatch(/^error\[unsupported-op\]: node #0 "lstm_1" \(LSTM\): 2 node\(s\)/);
+    expect(err?.node).toEqual({ index: 0, name: "stft_1", opType: "STFT" });
+    expect(err?.format()).toMatch(/^error\[unsupported-op\]: node #0 "stft_1" \(STFT\): 2 node\(s\)/);
     expect(err?.hint).toContain("Gemm");
   });
 
