@@ -238,10 +238,17 @@ export async function compileCircom(opts: CompileCircomOptions): Promise<Compile
     const produced = await readdir(tmpDir);
     if (code !== 0 || !produced.includes(`${name}.r1cs`)) {
       const text = output.trim() || `circom exited with code ${code} and printed nothing`;
+      const counts = text.match(/(non-linear|linear) constraints: \d+/g)?.join(", ");
+      if (/memory allocation of \d+ bytes failed/.test(text))
+        fail(
+          "too-large",
+          `circom ran out of memory compiling ${mainFile}${counts ? ` (${counts})` : ""}: its 32-bit WebAssembly build has 4 GiB of address space`,
+          {
+            hint: "lower --input-scale/--param-scale for fewer bits per range check, or use a smaller model",
+          },
+        );
       fail("circom-failed", `circom could not compile ${mainFile}:\n${text}`, {
-        hint: /memory allocation of \d+ bytes failed/.test(text)
-          ? "circom (built to 32-bit WebAssembly) ran out of its 4 GiB address space: the circuit is too large for it (about 300,000 wires is the limit seen); lower --input-scale/--param-scale for fewer bits per range check"
-          : "this is an error in the generated circuit or the circuit library",
+        hint: "this is an error in the generated circuit or the circuit library",
       });
     }
     for (const f of [`${name}.r1cs`, `${name}.sym`, `${name}_js`]) {
