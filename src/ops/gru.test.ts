@@ -1,22 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { witnessMutations } from "../../test/support/mutations.js";
+import { checkAgainstFloat, FIXED, rng, writeTempModel } from "../../test/support/op-check.js";
 import {
-  checkAgainstFloat,
-  checkCircuit,
-  FIXED,
-  rng,
-  uniform,
-  writeTempModel,
-} from "../../test/support/op-check.js";
-import { checkBatchFirst } from "../../test/support/recurrent-check.js";
+  checkBatchFirst,
+  checkRecurrentCircuit,
+  recurrentSamples,
+} from "../../test/support/recurrent-check.js";
 import { type RecurrentModel, recurrentModel } from "../../test/support/recurrent-model.js";
 import { attr } from "../1-decode/onnx-builder.js";
 import { planModel } from "../steps/compile.js";
 
 const r = rng(32);
-const samples = (n: number, len: number) => Array.from({ length: n }, () => [uniform(r, len)]);
 const base: RecurrentModel = { op: "GRU", seq: 3, batch: 2, input: 3, hidden: 4 };
-const size = (m: RecurrentModel) => m.seq * m.batch * m.input;
 
 describe("GRU", () => {
   it.each([
@@ -48,7 +42,7 @@ describe("GRU", () => {
     ],
     ["sequence_lens 2, 3", { ...base, seqLens: [2, 3], attrs: { linear_before_reset: attr.int(1) } }],
   ] as [string, RecurrentModel][])("%s: matches onnxruntime within the proven bound", async (_what, m) => {
-    const { maxError, errorBound } = await checkAgainstFloat(recurrentModel(m), samples(6, size(m)));
+    const { maxError, errorBound } = await checkAgainstFloat(recurrentModel(m), recurrentSamples(m, 6, r));
     expect(maxError).toBeLessThanOrEqual(errorBound);
     expect(maxError).toBeLessThan(0.06);
   });
@@ -70,8 +64,6 @@ describe("GRU", () => {
 
   it("compiles: witness equals the reference, r1cs satisfied, every signal pinned", async () => {
     const m: RecurrentModel = { ...base, seq: 2, batch: 1, hidden: 2 };
-    const bytes = recurrentModel(m);
-    await checkCircuit(bytes, samples(2, size(m)));
-    expect(await witnessMutations(bytes, samples(1, size(m)))).toEqual([]);
+    await checkRecurrentCircuit(m, r);
   });
 });

@@ -1,22 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { witnessMutations } from "../../test/support/mutations.js";
+import { checkAgainstFloat, FIXED, rng, writeTempModel } from "../../test/support/op-check.js";
 import {
-  checkAgainstFloat,
-  checkCircuit,
-  FIXED,
-  rng,
-  uniform,
-  writeTempModel,
-} from "../../test/support/op-check.js";
-import { checkBatchFirst } from "../../test/support/recurrent-check.js";
+  checkBatchFirst,
+  checkRecurrentCircuit,
+  recurrentSamples,
+} from "../../test/support/recurrent-check.js";
 import { type RecurrentModel, recurrentModel } from "../../test/support/recurrent-model.js";
 import { attr } from "../1-decode/onnx-builder.js";
 import { estimateConstraints, planModel } from "../steps/compile.js";
 
 const r = rng(31);
-const samples = (n: number, len: number) => Array.from({ length: n }, () => [uniform(r, len)]);
 const base: RecurrentModel = { op: "LSTM", seq: 3, batch: 2, input: 3, hidden: 4 };
-const size = (m: RecurrentModel) => m.seq * m.batch * m.input;
 
 describe("LSTM", () => {
   it.each([
@@ -45,7 +39,7 @@ describe("LSTM", () => {
       { ...base, directions: 2, seqLens: [0, 2], initial: true },
     ],
   ] as [string, RecurrentModel][])("%s: matches onnxruntime within the proven bound", async (_what, m) => {
-    const { maxError, errorBound } = await checkAgainstFloat(recurrentModel(m), samples(6, size(m)));
+    const { maxError, errorBound } = await checkAgainstFloat(recurrentModel(m), recurrentSamples(m, 6, r));
     expect(maxError).toBeLessThanOrEqual(errorBound);
     // the bound compounds over the steps; the arithmetic is good to a few units of 2^-7
     expect(maxError).toBeLessThan(0.06);
@@ -53,7 +47,7 @@ describe("LSTM", () => {
 
   it("a long sequence: the compounding bound stays finite (Sigmoid/Tanh cap it), the measured error small", async () => {
     const m: RecurrentModel = { ...base, seq: 10, batch: 1, hidden: 8, outputs: [false, true] };
-    const { maxError, errorBound } = await checkAgainstFloat(recurrentModel(m), samples(4, size(m)));
+    const { maxError, errorBound } = await checkAgainstFloat(recurrentModel(m), recurrentSamples(m, 4, r));
     expect(maxError).toBeLessThan(0.06);
     // without the cap it squares each step once past 1 (7e12 after 8 steps of hidden 8 at scale 10)
     expect(errorBound).toBeLessThan(20);
@@ -82,12 +76,10 @@ describe("LSTM", () => {
 
   it("compiles: witness equals the reference, r1cs satisfied, every signal pinned", async () => {
     const m: RecurrentModel = { ...base, seq: 2, batch: 1, hidden: 2, peepholes: true };
-    const bytes = recurrentModel(m);
-    const { constraints } = await checkCircuit(bytes, samples(2, size(m)));
+    const constraints = await checkRecurrentCircuit(m, r);
     // compiled with circom --O1 (systems.ts): the linear constraints stay, so more than the O2 estimate
-    const { plan } = await planModel(writeTempModel(bytes), FIXED);
+    const { plan } = await planModel(writeTempModel(recurrentModel(m)), FIXED);
     expect(constraints).toBeGreaterThan(estimateConstraints(plan));
-    expect(await witnessMutations(bytes, samples(1, size(m)))).toEqual([]);
   });
 
   it("refuses unknown activations, bad directions and lengths, naming the node", async () => {

@@ -2,7 +2,9 @@ import { expect } from "vitest";
 import { evaluatePlan } from "../../src/3-quantize/evaluate.js";
 import { quantizeNumber } from "../../src/3-quantize/quantize-value.js";
 import { planModel } from "../../src/steps/compile.js";
-import { FIXED, rng, uniform, writeTempModel } from "./op-check.js";
+import type { Sample } from "../../src/steps/inputs.js";
+import { witnessMutations } from "./mutations.js";
+import { checkCircuit, FIXED, rng, uniform, writeTempModel } from "./op-check.js";
 import { type RecurrentModel, recurrentModel } from "./recurrent-model.js";
 
 /**
@@ -51,4 +53,17 @@ export async function checkBatchFirst(m: RecurrentModel): Promise<void> {
       expect(y1).toEqual(want);
     });
   }
+}
+
+/** n random inputs X for model m, uniform in [-1, 1]. */
+export function recurrentSamples(m: RecurrentModel, n: number, r: () => number): Sample[] {
+  return Array.from({ length: n }, () => [uniform(r, m.seq * m.batch * m.input)]);
+}
+
+/** Compiled: witness equal to the reference and r1cs satisfied (checkCircuit), every signal pinned. */
+export async function checkRecurrentCircuit(m: RecurrentModel, r: () => number): Promise<number> {
+  const bytes = recurrentModel(m);
+  const { constraints } = await checkCircuit(bytes, recurrentSamples(m, 2, r));
+  expect(await witnessMutations(bytes, recurrentSamples(m, 1, r))).toEqual([]);
+  return constraints;
 }
