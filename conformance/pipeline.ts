@@ -6,8 +6,9 @@
 import { join } from "node:path";
 import { checkWitness } from "../src/5-compile/r1cs.js";
 import { snarkProve } from "../src/6-prove/snark_prove.js";
-import { artifactPath, systemArtifactPath, writeJsonAtomic } from "../src/artifacts.js";
+import { artifactPath, keyPath, PROOF_FILES, proofDir, writeJsonAtomic } from "../src/artifacts.js";
 import { ZkmlError } from "../src/errors.js";
+import { writeRecord } from "../src/record.js";
 import { type Build, loadBuild, loadRunner } from "../src/steps/build.js";
 import { compile } from "../src/steps/compile.js";
 import type { Sample } from "../src/steps/inputs.js";
@@ -140,13 +141,12 @@ export async function proveAndVerify(checked: Checked): Promise<ProofOutcome> {
     await setup(dir, { system: "groth16" });
     const runner = await loadRunner(checked.build);
     const wtns = await runner.wc.calculateWtns(checked.witness.circuitInput);
-    const { proof, publicSignals } = await snarkProve(
-      "groth16",
-      systemArtifactPath(dir, "groth16", "zkey"),
-      wtns,
-    );
-    await writeJsonAtomic(systemArtifactPath(dir, "groth16", "proof"), proof);
-    await writeJsonAtomic(systemArtifactPath(dir, "groth16", "public"), publicSignals);
+    const { proof, publicSignals } = await snarkProve("groth16", keyPath(dir, "groth16", "zkey"), wtns);
+    // A proof record without output.json: verify decodes the outputs from the public signals.
+    await writeRecord(proofDir(dir, "groth16"), async (tmp) => {
+      await writeJsonAtomic(join(tmp, PROOF_FILES.proof), proof);
+      await writeJsonAtomic(join(tmp, PROOF_FILES.public), publicSignals);
+    });
     const v = await verify(dir, { system: "groth16" });
     if (!v.valid) return { verified: false, seconds: seconds(), reason: v.reason ?? "invalid proof" };
     const same = v.outputs.every((o, k) => o.values.every((x, i) => x === checked.witness.outputs[k]?.[i]));

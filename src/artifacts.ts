@@ -1,10 +1,20 @@
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import type { ProofSystem } from "./6-prove/systems.js";
 import { fail } from "./errors.js";
 
-/** Every artifact of a build directory, under one fixed name each. */
+/**
+ * Every artifact of a build directory, under one fixed name each. A build holds records, each written
+ * by one step as a unit (record.ts) so that its files always belong together:
+ *
+ *   settings.json, model.onnx, circuit.circom, lib/, circuit.r1cs, circuit.sym, circuit_js/   compile
+ *   witness/ {witness.wtns, input.json, output.json}                                           witness
+ *   <system>/keys/ {circuit.zkey, verification_key.json, keys.json}                            setup
+ *   <system>/proof/ {proof.json, public.json, output.json, input.json}                         prove
+ *   <system>/Verifier.sol                                                                      export-verifier
+ */
 export const ARTIFACTS = {
   model: "model.onnx",
   settings: "settings.json",
@@ -12,65 +22,89 @@ export const ARTIFACTS = {
   r1cs: "circuit.r1cs",
   sym: "circuit.sym",
   wasm: join("circuit_js", "circuit.wasm"),
-  witness: "witness.wtns",
-  input: "input.json",
-  output: "output.json",
 } as const;
 
 export type ArtifactName = keyof typeof ARTIFACTS;
 
-/** Artifacts of one proof system, in `<build>/<system>/` so the three systems can sit side by side. */
-export const SYSTEM_ARTIFACTS = {
+/** The `witness` step's record. */
+export const WITNESS_DIR = "witness";
+export const WITNESS_FILES = { wtns: "witness.wtns", input: "input.json", output: "output.json" } as const;
+
+/** Per proof system, in `<build>/<system>/` so the three systems can sit side by side. */
+export const KEYS_DIR = "keys";
+export const KEY_FILES = {
   zkey: "circuit.zkey",
   vkey: "verification_key.json",
+  record: "keys.json",
+} as const;
+export const PROOF_DIR = "proof";
+export const PROOF_FILES = {
   proof: "proof.json",
   public: "public.json",
-  verifier: "Verifier.sol",
+  output: "output.json",
+  input: "input.json",
 } as const;
+export const VERIFIER_FILE = "Verifier.sol";
 
-export type SystemArtifactName = keyof typeof SYSTEM_ARTIFACTS;
-
-export function systemArtifactPath(buildDir: string, system: string, name: SystemArtifactName): string {
-  return join(buildDir, system, SYSTEM_ARTIFACTS[name]);
-}
-
-/** Path of a per-system artifact that must exist, with the step that makes it as the hint. */
-export function requireSystemArtifact(buildDir: string, system: string, name: SystemArtifactName): string {
-  const path = systemArtifactPath(buildDir, system, name);
-  if (!existsSync(path)) {
-    const step =
-      name === "zkey" || name === "vkey" ? "setup" : name === "verifier" ? "export-verifier" : "prove";
-    fail("missing-artifact", `${path} does not exist`, {
-      hint: `run \`zkmlc ${step} ${buildDir} --system ${system}\` first`,
-    });
-  }
-  return path;
-}
+export type KeyFile = keyof typeof KEY_FILES;
+export type ProofFile = keyof typeof PROOF_FILES;
 
 export function artifactPath(buildDir: string, name: ArtifactName): string {
   return join(buildDir, ARTIFACTS[name]);
 }
 
-/** The step that produces each artifact, for "missing artifact" hints. */
-const PRODUCER: Partial<Record<ArtifactName, string>> = {
-  model: "zkmlc compile",
-  settings: "zkmlc compile",
-  circuit: "zkmlc compile",
-  r1cs: "zkmlc compile",
-  sym: "zkmlc compile",
-  wasm: "zkmlc compile",
-  witness: "zkmlc witness",
-};
+export function witnessDir(buildDir: string): string {
+  return join(buildDir, WITNESS_DIR);
+}
 
-/** Path of an artifact that must exist, or a `missing-artifact` error naming the step that makes it. */
+export function keysDir(buildDir: string, system: ProofSystem): string {
+  return join(buildDir, system, KEYS_DIR);
+}
+
+export function keyPath(buildDir: string, system: ProofSystem, name: KeyFile): string {
+  return join(keysDir(buildDir, system), KEY_FILES[name]);
+}
+
+export function proofDir(buildDir: string, system: ProofSystem): string {
+  return join(buildDir, system, PROOF_DIR);
+}
+
+export function proofPath(buildDir: string, system: ProofSystem, name: ProofFile): string {
+  return join(proofDir(buildDir, system), PROOF_FILES[name]);
+}
+
+export function verifierPath(buildDir: string, system: ProofSystem): string {
+  return join(buildDir, system, VERIFIER_FILE);
+}
+
+/** `zkmlc compile` as a user would type it for this build directory. */
+export function compileCommand(buildDir: string): string {
+  return `zkmlc compile <model.onnx> -o ${buildDir}`;
+}
+
+/** A build directory that must exist (as a directory). */
+export function requireBuildDir(dir: string): void {
+  if (!existsSync(dir))
+    fail("missing-artifact", `build directory ${dir} does not exist`, {
+      hint: `run \`${compileCommand(dir)}\` first`,
+    });
+  if (!statSync(dir).isDirectory())
+    fail("bad-input", `${dir} is a file, not a build directory`, {
+      hint: "pass the directory that `zkmlc compile -o` wrote",
+    });
+}
+
+/** Path of a compile artifact that must exist, or a `missing-artifact` error saying how to make it. */
 export function requireArtifact(buildDir: string, name: ArtifactName): string {
   const path = artifactPath(buildDir, name);
-  if (!existsSync(path)) {
-    const step = PRODUCER[name];
-    fail("missing-artifact", `${path} does not exist`, {
-      hint: step ? `run \`${step} ${buildDir === "." ? "" : buildDir}\` first` : undefined,
-    });
-  }
+  if (!existsSync(path))
+    fail("missing-artifact", `${path} does not exist`, { hint: `run \`${compileCommand(buildDir)}\`` });
+  return path;
+}
+
+/** A file of a record that must exist; `step` is the command that writes the record. */
+export function requireFile(path: string, step: string): string {
+  if (!existsSync(path)) fail("missing-artifact", `${path} does not exist`, { hint: `run \`${step}\`` });
   return path;
 }
 
@@ -99,23 +133,23 @@ export async function writeJsonAtomic(path: string, value: unknown): Promise<voi
   await writeAtomic(path, toJson(value));
 }
 
-export async function readJsonArtifact<T>(buildDir: string, name: ArtifactName): Promise<T> {
-  const path = requireArtifact(buildDir, name);
-  return readJsonFile<T>(path);
-}
-
-export async function readJsonFile<T>(path: string): Promise<T> {
+export async function readJsonFile<T>(path: string, hint?: string): Promise<T> {
   let text: string;
   try {
     text = await readFile(path, "utf8");
   } catch (e) {
-    fail("missing-artifact", `cannot read ${path}`, { cause: e });
+    fail("missing-artifact", `cannot read ${path}`, { cause: e, hint });
   }
+  return parseJson<T>(text, path, hint);
+}
+
+/** The JSON text of the file at `path`, or a corrupt-artifact error. */
+export function parseJson<T>(text: string, path: string, hint?: string): T {
   try {
     return JSON.parse(text) as T;
   } catch (e) {
     fail("corrupt-artifact", `${path} is not valid JSON: ${(e as Error).message}`, {
-      hint: "the file is damaged; re-create it with the step that wrote it",
+      hint: hint ?? "the file is damaged; re-create it with the step that wrote it",
       cause: e,
     });
   }

@@ -1,4 +1,4 @@
-import type { NodeRef } from "../errors.js";
+import { fail, type NodeRef } from "../errors.js";
 
 /** Element types zkmlc distinguishes; everything numeric is held as float64 until quantization. */
 export type DType =
@@ -42,7 +42,7 @@ export interface GraphNode extends NodeRef {
 export interface ValueInfo {
   name: string;
   dtype: DType;
-  /** Concrete dims; symbolic batch dims are taken as 1. */
+  /** Concrete dims: a graph input's come from the model, --input-shape, or a batch dim taken as 1. */
   shape: number[];
 }
 
@@ -54,10 +54,44 @@ export interface Graph {
   outputs: ValueInfo[];
   nodes: GraphNode[];
   constants: Map<string, ConstTensor>;
+  /** Graph inputs that have an initializer: constants of the model, not inputs of the circuit. */
+  constantInputs?: string[];
+  /** Assumptions decoding made that a user should see (a batch dimension taken as 1). */
+  notes?: string[];
 }
 
 export function numel(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
+}
+
+/**
+ * Largest tensor zkmlc builds a circuit for, in elements. Every element of a signal tensor is at least
+ * one wire and usually a range check, so far below this a circuit is beyond any setup (circom's
+ * WebAssembly build stops near 300k constraints); above it the compile-time bookkeeping alone (integer
+ * bounds per element) would take gigabytes.
+ */
+export const MAX_ELEMENTS = 2 ** 22;
+
+/**
+ * Refuse (too-large) a tensor shape past MAX_ELEMENTS, or with one dimension past it (per-axis index maps
+ * are built even when another dimension is 0), before anything is allocated for it.
+ */
+export function checkElements(shape: readonly number[], what: string, node?: NodeRef): void {
+  const n = numel(shape);
+  const widest = Math.max(0, ...shape);
+  if (n <= MAX_ELEMENTS && widest <= MAX_ELEMENTS) return;
+  const size =
+    n <= MAX_ELEMENTS
+      ? `a dimension of ${widest.toLocaleString("en-US")}`
+      : `${n.toLocaleString("en-US")} elements`;
+  fail(
+    "too-large",
+    `${what} would have shape [${shape.join(",")}]: ${size}, above the ${MAX_ELEMENTS.toLocaleString("en-US")} zkmlc compiles`,
+    {
+      ...(node ? { node } : {}),
+      hint: "a circuit this large cannot be proven; check the shapes the model computes",
+    },
+  );
 }
 
 export function nodeRef(node: NodeRef): NodeRef {

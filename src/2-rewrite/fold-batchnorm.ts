@@ -33,7 +33,10 @@ export function foldBatchNorm(graph: Graph): Graph {
     const x = bn.inputs[0] ?? "";
     const prev = producer.get(x);
     const params = bn.inputs.slice(1, 5).map((i) => constants.get(i));
-    if (!prev || replaced.has(prev) || uses.get(x) !== 1 || params.some((p) => !p)) continue;
+    // Four per-channel constants of one length, or the op's lowering reports what is wrong.
+    const n = params[0]?.data.length;
+    if (n === undefined || params.length !== 4 || params.some((p) => p?.data.length !== n)) continue;
+    if (!prev || replaced.has(prev) || uses.get(x) !== 1) continue;
     const [g, beta, mean, variance] = params as [ConstTensor, ConstTensor, ConstTensor, ConstTensor];
     const eps = bn.attrs.get("epsilon");
     const { a, b } = batchNormAffine(g, beta, mean, variance, eps?.type === "float" ? eps.value : 1e-5);

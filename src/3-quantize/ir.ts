@@ -22,12 +22,21 @@ export interface QTensor {
 
 export type Visibility = "public" | "private";
 
+/**
+ * How an input's calibrated range is enforced. "pow2": one bit decomposition, value − lo ∈ [0, 2^bits),
+ * which admits values above the calibrated maximum (up to lo + 2^bits − 1). "exact": a second one,
+ * hi − value ∈ [0, 2^bits), so the enforced range is exactly [lo, hi], for twice the constraints.
+ */
+export type InputCheck = "pow2" | "exact";
+
 export interface InputPrim {
   kind: "input";
   out: number;
-  /** Enforced range: value − lo ∈ [0, 2^bits). Public inputs are checked outside the circuit instead. */
+  /** Enforced in the circuit whatever the visibility: value − lo ∈ [0, 2^bits). */
   lo: bigint;
   bits: number;
+  /** With the exact check, also hi − value ∈ [0, 2^bits). */
+  upper?: bigint;
   visibility: Visibility;
 }
 
@@ -192,7 +201,7 @@ export interface Plan {
 export function primConstraints(p: Prim, size: number): number {
   switch (p.kind) {
     case "input":
-      return p.visibility === "private" ? p.bits * size : 0;
+      return (p.upper === undefined ? 1 : 2) * p.bits * size;
     case "affine":
       return 0;
     case "rescale":

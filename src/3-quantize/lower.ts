@@ -12,6 +12,12 @@ export type Value = { kind: "const"; t: ConstTensor } | { kind: "signal"; q: QTe
 
 /** Field-safety limit: bit decompositions must stay ≤ 252 bits so they cannot alias modulo p. */
 export const MAX_BITS = 252;
+/**
+ * Most terms (output element × input element pairs) one linear map may hold: each is a term of the
+ * circuit's linear combinations. Far below this the r1cs is beyond circom (DESIGN.md §7), and above it
+ * the term lists alone would take gigabytes to build.
+ */
+export const MAX_TERMS = 2 ** 24;
 /** A signal tensor wider than this is brought back to the working scale before feeding a linear op. */
 export const RESCALE_BEFORE_LINEAR_BITS = 128;
 
@@ -56,6 +62,16 @@ export class LowerCtx {
 
   error(code: ErrorCode, message: string, hint?: string): never {
     fail(code, message, { node: nodeRef(this.node), hint });
+  }
+
+  /** Refuse (too-large) a linear map of more than MAX_TERMS terms, before its rows are built. */
+  checkTerms(count: number, what: string): void {
+    if (count > MAX_TERMS)
+      this.error(
+        "too-large",
+        `${what} sums ${count.toLocaleString("en-US")} terms (output elements × the elements each sums), above the ${MAX_TERMS.toLocaleString("en-US")} zkmlc compiles`,
+        "a circuit this large cannot be proven; check the input shape (--input-shape) and the layer sizes",
+      );
   }
 
   get inputCount(): number {

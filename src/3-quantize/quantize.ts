@@ -1,11 +1,18 @@
-import type { Graph } from "../1-decode/graph.js";
+import type { DType, Graph } from "../1-decode/graph.js";
 import { nodeRef, numel } from "../1-decode/graph.js";
 import { foldNode } from "../2-rewrite/fold.js";
-import { fail } from "../errors.js";
+import { fail, type NodeRef, ZkmlError } from "../errors.js";
 import { EXPANSION_OPSET } from "../ops/op.js";
 import { OPS } from "../ops/registry.js";
 import { fuseAffine } from "./fuse.js";
-import { type InputPrim, type Plan, type Postprocess, primConstraints, type Visibility } from "./ir.js";
+import {
+  type InputCheck,
+  type InputPrim,
+  type Plan,
+  type Postprocess,
+  primConstraints,
+  type Visibility,
+} from "./ir.js";
 import { LowerCtx, PlanBuilder, type QuantScales, type Value } from "./lower.js";
 import { outsideSoftmax, type SoftmaxMode } from "./postprocess.js";
 import { quantizeNumber } from "./quantize-value.js";
@@ -13,16 +20,27 @@ import { bitsUnsigned } from "./rounding.js";
 
 export interface QuantOptions extends QuantScales {
   visibility: { input: Visibility };
+  /** How inputs are range-checked (default "pow2"). */
+  inputCheck?: InputCheck;
   /** Calibrated real range [lo, hi] per graph input name. */
   ranges: Record<string, [number, number]>;
   /** "outside": a (Log)Softmax that is a graph output is applied after decoding (see postprocess.ts). */
   softmax?: SoftmaxMode;
   /** Stop with error too-large at the node where the running constraint estimate passes this. */
   maxConstraints?: number;
+  /** The model's path, for hints. */
+  modelPath?: string;
 }
 
-export const TOO_LARGE_HINT =
-  "`zkmlc inspect` shows the cost per node; raise --max-constraints to compile it anyway";
+/** `zkmlc inspect` lists every node's cost whatever --max-constraints says. */
+export function tooLargeHint(model = "<model.onnx>"): string {
+  return `\`zkmlc inspect ${model}\` lists the constraints of every node (it is not limited by --max-constraints); raise --max-constraints to compile it anyway`;
+}
+
+/** Integer and bool inputs are exact at scale 0 (a bool is 0 or 1); real inputs take the input scale. */
+export function inputScaleOf(dtype: DType, inputScale: number): number {
+  return dtype === "float32" || dtype === "float64" || dtype === "float16" ? inputScale : 0;
+}
 
 /** The integer range [lo, lo + 2^bits) that the circuit enforces for a calibrated real range. */
 export function inputIntRange(
@@ -85,6 +103,17 @@ function integerTyped(node: Graph["nodes"][number], intNames: Set<string>, env: 
   );
 }
 
+/** Run a node's lowering; an error from a shared helper that names no node gets this one. */
+function atNode<T>(node: NodeRef, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof ZkmlError && !e.node)
+      throw new ZkmlError(e.code, e.message, { node: nodeRef(node), hint: e.hint, cause: e });
+    throw e;
+  }
+}
+
 export async function quantize(graph: Graph, opts: QuantOptions): Promise<Plan> {
   const b = new PlanBuilder();
   let cost = 0;
@@ -94,17 +123,16 @@ export async function quantize(graph: Graph, opts: QuantOptions): Promise<Plan> 
   for (const input of graph.inputs) {
     const range = opts.ranges[input.name];
     if (!range) fail("bug", `no calibrated range for input "${input.name}"`);
-    // Integer and bool inputs are exact at scale 0 (a bool is 0 or 1); real inputs take the input scale.
-    const scale =
-      input.dtype === "float32" || input.dtype === "float64" || input.dtype === "float16"
-        ? opts.inputScale
-        : 0;
+    const scale = inputScaleOf(input.dtype, opts.inputScale);
     const r = inputIntRange(range, scale);
     const visibility = opts.visibility.input;
     const n = numel(input.shape);
-    // Private inputs are range-checked to [lo, lo + 2^bits): that is what the bound analysis may assume.
-    // Public inputs are checked against [lo, hi] by prove and verify, outside the circuit.
-    const hi = visibility === "private" ? r.lo + (1n << BigInt(r.bits)) - 1n : r.hi;
+    // Every input, public or private, is range-checked in the circuit to [lo, lo + 2^bits), or exactly
+    // [lo, hi] (a bool to {0, 1}): that is the range the bound analysis may assume. A check done only by
+    // `zkmlc verify` would not exist for an on-chain verifier.
+    const top = r.lo + (1n << BigInt(r.bits)) - 1n;
+    const exact = opts.inputCheck === "exact" && r.hi < top;
+    const hi = exact ? r.hi : top;
     const q = b.newTensor({
       onnxName: input.name,
       shape: input.shape,
@@ -113,11 +141,24 @@ export async function quantize(graph: Graph, opts: QuantOptions): Promise<Plan> 
       hi: new Array(n).fill(hi),
       err: new Float64Array(n).fill(scale === 0 ? 0 : 2 ** -(scale + 1)),
     });
-    const prim: InputPrim = { kind: "input", out: q.id, lo: r.lo, bits: r.bits, visibility };
+    const prim: InputPrim = {
+      kind: "input",
+      out: q.id,
+      lo: r.lo,
+      bits: r.bits,
+      ...(exact ? { upper: r.hi } : {}),
+      visibility,
+    };
     b.plan.inputs.push(prim);
     cost += primConstraints(prim, n);
     env.set(input.name, { kind: "signal", q });
   }
+  if (opts.maxConstraints !== undefined && cost > opts.maxConstraints)
+    fail(
+      "too-large",
+      `the range checks of the inputs alone cost ${cost.toLocaleString("en-US")} constraints, above the limit of ${opts.maxConstraints.toLocaleString("en-US")}`,
+      { hint: tooLargeHint(opts.modelPath) },
+    );
 
   const outside = outsideSoftmax(graph, opts.softmax);
   const postprocess = new Map<string, Postprocess>();
@@ -153,7 +194,7 @@ export async function quantize(graph: Graph, opts: QuantOptions): Promise<Plan> 
     if (!op) fail("bug", `op ${node.opType} passed the rewrite check but has no lowering`);
     const ctx = new LowerCtx(b, node, values, opts, opset, integerTyped(node, intNames, env));
     if ("expand" in op) {
-      const sub = op.expand(ctx);
+      const sub = atNode(node, () => op.expand(ctx));
       const own = new Set(node.outputs);
       const clash = [...sub.constants.keys(), ...sub.nodes.flatMap((n) => n.outputs)].find(
         (name) => !own.has(name) && env.has(name),
@@ -168,13 +209,15 @@ export async function quantize(graph: Graph, opts: QuantOptions): Promise<Plan> 
       continue;
     }
     if (ctx.integerTyped) for (const o of node.outputs) intNames.add(o);
-    const outs = op.lower(ctx);
-    cost += ctx.prims.reduce((s, p) => s + primConstraints(p, b.plan.tensors[p.out]?.lo.length ?? 0), 0);
+    const outs = atNode(node, () => op.lower(ctx));
+    const own = ctx.prims.reduce((s, p) => s + primConstraints(p, b.plan.tensors[p.out]?.lo.length ?? 0), 0);
+    cost += own;
+    // Only a node that costs something can cross the limit (the inputs were checked above).
     if (opts.maxConstraints !== undefined && cost > opts.maxConstraints)
       fail(
         "too-large",
-        `the circuit passes the limit of ${opts.maxConstraints.toLocaleString("en-US")} constraints at this node (about ${cost.toLocaleString("en-US")} so far)`,
-        { node: nodeRef(node), hint: TOO_LARGE_HINT },
+        `the circuit passes the limit of ${opts.maxConstraints.toLocaleString("en-US")} constraints at this node, which costs ${own.toLocaleString("en-US")} (about ${cost.toLocaleString("en-US")} so far)`,
+        { node: nodeRef(node), hint: tooLargeHint(opts.modelPath) },
       );
     outs.forEach((v, i) => {
       const name = node.outputs[i];

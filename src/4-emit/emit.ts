@@ -51,12 +51,9 @@ export function emitCircuit(plan: Plan, info: EmitInfo): EmittedCircuit {
   const env: EmitEnv = { tensor: (id) => tensor(plan, id), name };
   plan.inputs.forEach((p, i) => {
     const t = tensor(plan, p.out);
-    const vis =
-      p.visibility === "private"
-        ? `private, range-checked to [${p.lo}, ${p.lo} + 2^${p.bits})`
-        : `public, checked against its calibrated range outside the circuit`;
+    const range = p.upper === undefined ? `[${p.lo}, ${p.lo} + 2^${p.bits})` : `[${p.lo}, ${p.upper}]`;
     body.push(
-      `signal input ${inputNames[i]}[${t.lo.length}]; // "${t.onnxName}" [${t.shape}], scale 2^${t.scale}, ${vis}`,
+      `signal input ${inputNames[i]}[${t.lo.length}]; // "${t.onnxName}" [${t.shape}], scale 2^${t.scale}, ${p.visibility}, range-checked to ${range}`,
     );
   });
   plan.outputs.forEach((o, i) => {
@@ -65,15 +62,22 @@ export function emitCircuit(plan: Plan, info: EmitInfo): EmittedCircuit {
       `signal output ${outputNames[i]}[${t.lo.length}]; // "${o.onnxName}" [${o.shape}], scale 2^${t.scale}`,
     );
   });
+  // Public inputs too: the bounds of every later value assume it, and an on-chain verifier checks nothing else.
   plan.inputs.forEach((p, i) => {
-    if (p.visibility !== "private") return;
     const n = tensor(plan, p.out).lo.length;
     const c = `rc_${inputNames[i]}`;
-    body.push("", `// range check of the private input ${inputNames[i]}`);
+    body.push("", `// range check of the ${p.visibility} input ${inputNames[i]}`);
     body.push(`component ${c}[${n}];`);
     body.push(`for (var i = 0; i < ${n}; i++) {`);
     body.push(`${INDENT}${c}[i] = RangeCheck(${p.bits});`);
     body.push(`${INDENT}${c}[i].in <== ${inputNames[i]}[i]${offset(-p.lo)};`);
+    body.push("}");
+    if (p.upper === undefined) return;
+    // The exact check: also upper − x ∈ [0, 2^bits), so x ∈ [lo, upper] (upper − lo < 2^bits).
+    body.push(`component ${c}_upper[${n}];`);
+    body.push(`for (var i = 0; i < ${n}; i++) {`);
+    body.push(`${INDENT}${c}_upper[i] = RangeCheck(${p.bits});`);
+    body.push(`${INDENT}${c}_upper[i].in <== ${p.upper} - ${inputNames[i]}[i];`);
     body.push("}");
   });
 

@@ -153,11 +153,7 @@ export function verifierSignature(system: ProofSystem, nPublic: number): string 
 }
 
 /** The arguments of `verifyProof` (see the module comment), as words. */
-export function verifierArgs(
-  system: ProofSystem,
-  proof: object,
-  publicSignals: readonly unknown[],
-): unknown[] {
+export function verifierArgs(system: ProofSystem, proof: unknown, publicSignals: unknown): unknown[] {
   if (typeof proof !== "object" || proof === null) fail("invalid-proof", "the proof is not an object");
   if (!Array.isArray(publicSignals)) fail("invalid-proof", "the public signals are not an array");
   checkProtocol(system, proof);
@@ -255,8 +251,8 @@ export function encodeVerifierCall(system: ProofSystem, args: unknown): Uint8Arr
 /** Calldata for snarkjs's Solidity verifier of `system`, from a proof and its public signals. */
 export function verifierCalldata(
   system: ProofSystem,
-  proof: object,
-  publicSignals: string[],
+  proof: unknown,
+  publicSignals: unknown,
 ): VerifierCalldata {
   if (!isProofSystem(system)) fail("bug", `unknown proof system ${String(system)}`);
   const args = verifierArgs(system, proof, publicSignals);

@@ -9,7 +9,7 @@ import { groth16Setup } from "./groth16_setup.js";
 import { ensureLocalPtau } from "./ptau.js";
 import { captureSnarkjsLog } from "./snark_logger.js";
 import type { ProofSystem } from "./systems.js";
-import { exportSolidityVerifier, zkeyProofSystem } from "./verifier_export.js";
+import { exportSolidityVerifier, solidityTemplates } from "./verifier_export.js";
 import { loadWitnessCalculator } from "./witness.js";
 
 const R = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
@@ -47,6 +47,7 @@ afterAll(async () => {
 
 interface Proved {
   zkey: string;
+  vkey: Record<string, unknown>;
   proof: Record<string, unknown>;
   publicSignals: string[];
   source: string;
@@ -90,9 +91,9 @@ async function setupAndProve(system: ProofSystem): Promise<Proved> {
         ? await snarkjs.plonk.verify(vkey, out.publicSignals, out.proof, quiet)
         : await snarkjs.fflonk.verify(vkey, out.publicSignals, out.proof, quiet);
   expect(ok).toBe(true);
-  expect(await zkeyProofSystem(zkey)).toBe(system);
-  const source = await exportSolidityVerifier(zkey);
-  return { zkey, proof: out.proof, publicSignals: out.publicSignals, source };
+  // Through a JSON round trip, as verification_key.json is read back.
+  const source = await exportSolidityVerifier(JSON.parse(JSON.stringify(vkey)));
+  return { zkey, vkey, proof: out.proof, publicSignals: out.publicSignals, source };
 }
 
 /**
@@ -167,6 +168,18 @@ describe.each(["groth16", "plonk", "fflonk"] as const)("%s verifier on the EVM",
     p = await setupAndProve(system);
   });
 
+  it("renders the verifier from the verification key byte for byte as snarkjs does from the proving key", async () => {
+    const theirs = await snarkjs.zKey.exportSolidityVerifier(
+      p.zkey,
+      { ...(await solidityTemplates()) },
+      quiet,
+    );
+    expect(await exportSolidityVerifier(p.vkey, { unpatched: true })).toBe(theirs);
+    await expect(exportSolidityVerifier({ ...p.vkey, protocol: "marlin" })).rejects.toMatchObject({
+      code: "corrupt-artifact",
+    });
+  });
+
   it("compiles, and the calldata's selector is the contract's", async () => {
     const compiled = await compileVerifier(p.source);
     expect(compiled.contractName).toBe(
@@ -219,7 +232,7 @@ describe.each(["groth16", "plonk", "fflonk"] as const)("%s verifier on the EVM",
   });
 
   it("rejects a public signal >= r even with a proof made for it (snarkjs's PLONK/FFLONK templates accept it)", async () => {
-    const unpatched = await exportSolidityVerifier(p.zkey, { unpatched: true });
+    const unpatched = await exportSolidityVerifier(p.vkey, { unpatched: true });
     const aliased = [...p.publicSignals.slice(0, 5), (5n + R).toString()];
     if (system === "groth16") {
       // Groth16's template checks the signals itself; without a transcript there is no other proof to make.
@@ -228,9 +241,8 @@ describe.each(["groth16", "plonk", "fflonk"] as const)("%s verifier on the EVM",
     }
     expect(p.source.length).toBeGreaterThan(unpatched.length);
     const forged = await proveAliased(system, p.zkey);
-    const vkey = await snarkjs.zKey.exportVerificationKey(p.zkey, quiet);
     const verify = system === "plonk" ? snarkjs.plonk.verify : snarkjs.fflonk.verify;
-    expect(await verify(vkey, aliased, forged, quiet)).toBe(false); // snarkjs's JS verifier checks < r
+    expect(await verify(p.vkey, aliased, forged, quiet)).toBe(false); // snarkjs's JS verifier checks < r
     const data = verifierCalldata(system, forged, aliased).data;
     expect((await verifyOnEvm(unpatched, data)).valid).toBe(true); // the hazard
     expect((await verifyOnEvm(p.source, data)).valid).toBe(false);

@@ -181,7 +181,7 @@ describe("Groth16 round trip", () => {
   });
 
   it("exports the Solidity verifier", async () => {
-    const sol = await exportSolidityVerifier(zkey);
+    const sol = await exportSolidityVerifier(vkey);
     expect(sol).toContain("contract Groth16Verifier");
     expect(sol).toContain("function verifyProof");
     expect(sol).toContain("IC6x"); // one IC point per public signal, IC0..IC6

@@ -1,10 +1,12 @@
 /**
- * The Solidity verifier for a zkey (Groth16, PLONK or FFLONK), from snarkjs's own templates.
+ * The Solidity verifier of a verification key (Groth16, PLONK or FFLONK), from snarkjs's own templates.
  *
- * snarkjs's CLI reads `templates/verifier_<protocol>.sol.ejs` next to its package and passes the texts
- * in (`zKey.exportSolidityVerifier(zkey, { groth16, plonk, fflonk })`); it picks the template by the
- * protocol in the zkey header. Called as a library it needs the same object, so we read the templates
- * from the installed snarkjs package.
+ * snarkjs's `zKey.exportSolidityVerifier(zkey, templates)` reads the verification key out of the
+ * proving key and renders `templates/verifier_<protocol>.sol.ejs` (shipped in its package) with it;
+ * for FFLONK it first adds the powers w3², w4², w4³ and w8^i of the key's roots of unity. A verifier
+ * needs nothing the verification key lacks, so zkmlc renders the same templates with the same values
+ * from verification_key.json (byte-identical, verifier_export.test.ts): exporting a verifier never
+ * needs the proving key, which can be hundreds of megabytes and stays with the prover.
  *
  * The generated contracts' `verifyProof` signatures are listed in calldata.ts.
  *
@@ -17,16 +19,13 @@
  * adds the same check Groth16's template has (`checkField` on every public signal, a few hundred gas)
  * to the PLONK and FFLONK contracts; evm.test.ts forges such a proof and shows the difference.
  */
-import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import * as snarkjs from "snarkjs";
-import { fail, ZkmlError } from "../errors.js";
-import { readZkeyHeader } from "./binfile.js";
-import type { ProofSystem } from "./systems.js";
-import "./curve.js";
-import { captureSnarkjsLog } from "./snark_logger.js";
+import ejs from "ejs";
+import { fail } from "../errors.js";
+import { BN254_R } from "./groth16_setup.js";
+import { isProofSystem, type ProofSystem } from "./systems.js";
 
 const require = createRequire(import.meta.url);
 
@@ -60,7 +59,8 @@ async function readTemplates(): Promise<Record<ProofSystem, string>> {
   return out as Record<ProofSystem, string>;
 }
 
-function loadTemplates(): Promise<Record<ProofSystem, string>> {
+/** snarkjs's Solidity templates, by protocol (what `zKey.exportSolidityVerifier` takes). */
+export function solidityTemplates(): Promise<Record<ProofSystem, string>> {
   if (!templates) {
     templates = readTemplates();
     templates.catch(() => {
@@ -68,17 +68,6 @@ function loadTemplates(): Promise<Record<ProofSystem, string>> {
     });
   }
   return templates;
-}
-
-/** The proof system of a zkey, from its header. */
-export async function zkeyProofSystem(zkeyPath: string): Promise<ProofSystem> {
-  const { protocol } = await readZkeyHeader(zkeyPath);
-  if (protocol === "unknown") {
-    fail("corrupt-artifact", `${zkeyPath} is a zkey of a protocol snarkjs cannot export a verifier for`, {
-      hint: "the proving key must be a Groth16, PLONK or FFLONK zkey made by `zkmlc setup`",
-    });
-  }
-  return protocol;
 }
 
 const PUB_ARRAY: Record<Exclude<ProofSystem, "groth16">, RegExp> = {
@@ -123,38 +112,56 @@ export interface ExportVerifierOptions {
   unpatched?: boolean;
 }
 
+function powMod(b: bigint, e: number): bigint {
+  let r = 1n;
+  for (let i = 0; i < e; i++) r = (r * b) % BN254_R;
+  return r;
+}
+
+/** snarkjs's FFLONK export adds these powers of the key's roots of unity before rendering. */
+function fflonkPowers(vk: Record<string, unknown>): Record<string, unknown> {
+  const root = (name: string): bigint => {
+    const v = vk[name];
+    if (typeof v !== "string" || !/^[0-9]+$/.test(v))
+      fail("corrupt-artifact", `the FFLONK key has no ${name}`);
+    return BigInt(v);
+  };
+  const out: Record<string, unknown> = {
+    ...vk,
+    w3_2: powMod(root("w3"), 2).toString(),
+    w4_2: powMod(root("w4"), 2).toString(),
+    w4_3: powMod(root("w4"), 3).toString(),
+  };
+  for (let i = 1; i < 8; i++) out[`w8_${i}`] = powMod(root("w8"), i).toString();
+  return out;
+}
+
+/** The Solidity verifier of a verification key (the parsed verification_key.json). */
 export async function exportSolidityVerifier(
-  zkeyPath: string,
+  vkey: unknown,
   opts: ExportVerifierOptions = {},
 ): Promise<string> {
-  if (!existsSync(zkeyPath)) {
-    fail("missing-artifact", `proving key ${zkeyPath} does not exist`, { hint: "run `zkmlc setup` first" });
-  }
-  const system = await zkeyProofSystem(zkeyPath);
-  const hint = "the proving key must be a Groth16, PLONK or FFLONK zkey made by `zkmlc setup`";
-  const tpl = await loadTemplates();
-  const { logger, errors } = captureSnarkjsLog();
+  const vk = vkey as Record<string, unknown> | null;
+  const system = typeof vk?.protocol === "string" && isProofSystem(vk.protocol) ? vk.protocol : undefined;
+  if (!vk || !system || vk.curve !== "bn128" || typeof vk.nPublic !== "number")
+    fail(
+      "corrupt-artifact",
+      "the verification key is not a BN254 Groth16, PLONK or FFLONK key made by snarkjs",
+      {
+        hint: "re-run `zkmlc setup`",
+      },
+    );
+  const tpl = (await solidityTemplates())[system];
+  let code: string;
   try {
-    const code = await snarkjs.zKey.exportSolidityVerifier(zkeyPath, { ...tpl }, logger);
-    if (
-      errors.length > 0 ||
-      typeof code !== "string" ||
-      !code.includes(`contract ${VERIFIER_CONTRACT[system]}`)
-    ) {
-      fail(
-        "corrupt-artifact",
-        `could not export a ${system} verifier from ${zkeyPath}: ${errors.join("; ")}`,
-        {
-          hint,
-        },
-      );
-    }
-    return opts.unpatched ? code : addPublicSignalRangeCheck(system, code);
+    code = ejs.render(tpl, system === "fflonk" ? fflonkPowers(vk) : vk);
   } catch (e) {
-    if (e instanceof ZkmlError) throw e;
-    return fail("corrupt-artifact", `could not read ${zkeyPath}: ${(e as Error).message}`, {
-      hint,
+    return fail("corrupt-artifact", `could not render the ${system} verifier: ${(e as Error).message}`, {
+      hint: "the verification key is incomplete; re-run `zkmlc setup`",
       cause: e,
     });
   }
+  if (!code.includes(`contract ${VERIFIER_CONTRACT[system]}`))
+    fail("bug", `snarkjs's ${system} template did not render a ${VERIFIER_CONTRACT[system]}`);
+  return opts.unpatched ? code : addPublicSignalRangeCheck(system, code);
 }

@@ -15,7 +15,7 @@ import * as snarkjs from "snarkjs";
 import { releaseCurves } from "../6-prove/curve.js";
 import { cacheDir, ensureLocalPtau } from "../6-prove/ptau.js";
 import { plonkGateCount, universalPower } from "../6-prove/universal_setup.js";
-import { artifactPath, readJsonFile, systemArtifactPath } from "../artifacts.js";
+import { artifactPath, readJsonFile, proofPath as recordPath } from "../artifacts.js";
 import { fail, ZkmlError } from "../errors.js";
 import { compile } from "../steps/compile.js";
 import { verifyEvm } from "../steps/evm.js";
@@ -85,7 +85,7 @@ async function runJob(job: RunJob): Promise<RunOutcome> {
   const v = await step("verify", () => verify(job.buildDir, { system: job.system }));
   if (!v.valid) fail("invalid-proof", `the benchmark's proof does not verify: ${v.reason}`);
 
-  const proofPath = systemArtifactPath(job.buildDir, job.system, "proof");
+  const proofPath = recordPath(job.buildDir, job.system, "proof");
   const outcome: RunOutcome = {
     startup,
     startupRss,
@@ -99,7 +99,8 @@ async function runJob(job: RunJob): Promise<RunOutcome> {
   if (job.evm) {
     try {
       const e = await verifyEvm(job.buildDir, { system: job.system });
-      outcome.evm = { valid: e.valid, verifyGas: e.gasUsed, deployGas: e.deployGas };
+      if (e.gasUsed === null) outcome.evmError = e.reason ?? "the proof did not verify on the EVM";
+      else outcome.evm = { valid: e.valid, verifyGas: e.gasUsed, deployGas: e.deployGas };
     } catch (e) {
       outcome.evmError = (e as Error).message;
     }

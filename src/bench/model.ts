@@ -71,7 +71,7 @@ export async function benchModel(spec: ModelSpec, opts: BenchOptions = {}): Prom
   const runs = Math.max(1, opts.runs ?? 3);
   const system = opts.system ?? spec.compile?.system ?? "groth16";
   const bytes = readFileSync(spec.model);
-  const graph = decodeModel(bytes);
+  const graph = decodeModel(bytes, { inputShapes: spec.compile?.inputShapes });
   const work = opts.workDir ?? tmpdir();
   mkdirSync(work, { recursive: true });
   const tmp = mkdtempSync(join(work, `zkmlc-bench-${spec.name.replace(/[^\w.-]/g, "_")}-`));
@@ -83,7 +83,7 @@ export async function benchModel(spec: ModelSpec, opts: BenchOptions = {}): Prom
     status: "ok",
     system,
     inputVisibility: spec.compile?.inputVisibility ?? DEFAULTS.inputVisibility,
-    parameters: parameterCount(bytes),
+    parameters: parameterCount(bytes, spec.compile?.inputShapes),
     runs,
   };
   try {

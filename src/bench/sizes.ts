@@ -1,11 +1,12 @@
 import { decodeModel } from "../1-decode/decode.js";
 import { numel } from "../1-decode/graph.js";
+import type { InputShapes } from "../1-decode/input-shapes.js";
 
 const FLOAT = new Set(["float32", "float64", "float16"]);
 
 /** Model size: elements of the floating-point initializers and Constant-node tensors (not shapes). */
-export function parameterCount(modelBytes: Uint8Array): number {
-  const g = decodeModel(modelBytes);
+export function parameterCount(modelBytes: Uint8Array, inputShapes?: InputShapes): number {
+  const g = decodeModel(modelBytes, { inputShapes });
   let n = 0;
   for (const t of g.constants.values()) if (FLOAT.has(t.dtype)) n += numel(t.shape);
   for (const node of g.nodes) {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { basename } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
+import { parseInputShapes } from "../1-decode/input-shapes.js";
 import { releaseCurves } from "../6-prove/curve.js";
 import { PROOF_SYSTEMS, type ProofSystem } from "../6-prove/systems.js";
 import { parseMaxRegression } from "../bench/compare.js";
@@ -15,11 +16,12 @@ import { inspect } from "../steps/inspect.js";
 import { prove, witness } from "../steps/prove.js";
 import { defaultBuildDir, run } from "../steps/run.js";
 import type { CompileOptions } from "../steps/settings.js";
-import { contribute, DEV_SETUP_WARNING, setup, verifySetup } from "../steps/setup.js";
+import { contribute, devSetupWarning, setup, verifySetup } from "../steps/setup.js";
 import { exportVerifier, verify } from "../steps/verify.js";
 import { VERSION } from "../version.js";
 import { benchProgress } from "./bench-progress.js";
 import { num, seconds, shapes, table } from "./format.js";
+import { type SetupFlags, setupMode } from "./setup-mode.js";
 
 /** What a command hands back: a JSON object for --json, and lines for humans. */
 interface Outcome {
@@ -58,6 +60,12 @@ function compileOptions(cmd: Command): Command {
       ]),
     )
     .addOption(
+      new Option(
+        "--input-check <c>",
+        "pow2: inputs range-checked to lo + [0, 2^bits) (default); exact: to the calibrated [lo, hi], twice the constraints",
+      ).choices(["pow2", "exact"]),
+    )
+    .addOption(
       systemOption("proof system to compile for: O2 for groth16, O1 for plonk/fflonk (default groth16)"),
     )
     .addOption(
@@ -70,6 +78,11 @@ function compileOptions(cmd: Command): Command {
       "--max-constraints <n>",
       "refuse before running circom when the estimated constraint count is above n",
       int,
+    )
+    .option(
+      "--input-shape <name=dims>",
+      "shape of an input whose dims the model leaves symbolic, e.g. x=1,3,32,32 (repeatable)",
+      (v: string, prev: string[] = []) => [...prev, v],
     );
 }
 
@@ -89,9 +102,11 @@ function toCompileOptions(o: Record<string, unknown>): CompileOptions {
     inputScale: o.inputScale as number | undefined,
     paramScale: o.paramScale as number | undefined,
     inputVisibility: o.inputVisibility as CompileOptions["inputVisibility"],
+    inputCheck: o.inputCheck as CompileOptions["inputCheck"],
     system: o.system as ProofSystem | undefined,
     softmax: o.softmax as CompileOptions["softmax"],
     maxConstraints: o.maxConstraints as number | undefined,
+    inputShapes: o.inputShape ? parseInputShapes(o.inputShape as string[]) : undefined,
   };
 }
 
@@ -166,7 +181,11 @@ async function main(argv: string[]): Promise<number> {
           table(["#", "name", "op", "inputs", "outputs", "scale", "bits", "constraints"], rows),
           "",
           `${r.totals.nodes} nodes, ~${r.totals.constraints} constraints (Groth16, --O2), widest value ${r.totals.maxBits} bits`,
+          ...(r.overLimit !== undefined
+            ? [`above --max-constraints ${r.overLimit}: compile would refuse this circuit`]
+            : []),
           ...r.outside.map(outsideLine),
+          ...r.notes.map((n) => `note: ${n}`),
         ],
       };
     }),
@@ -208,58 +227,53 @@ async function main(argv: string[]): Promise<number> {
     .option("--beacon <hex>", "finalize the Groth16 key with a public random beacon")
     .option("--beacon-iterations <n>", "2^n hash iterations of the beacon (default 10)", int)
     .action(
-      act(
-        async (
-          dir: string,
-          o: {
-            system?: ProofSystem;
-            ptau?: string;
-            verify?: boolean;
-            contribute?: boolean;
-            entropy?: string;
-            beacon?: string;
-            beaconIterations?: number;
-          },
-        ) => {
-          const log = logger(common);
-          if (o.verify) {
-            const r = await verifySetup(dir, { system: o.system, ptau: o.ptau, log });
-            return {
-              json: r as unknown as Record<string, unknown>,
-              text: [
-                ...r.checks.map(
-                  (c) => `${c.ok ? "ok  " : "FAIL"} ${c.what}${c.detail ? `: ${c.detail}` : ""}`,
-                ),
-                r.ok ? "setup verified" : "setup NOT verified",
-              ],
-              exitCode: r.ok ? 0 : 1,
-            };
-          }
-          if (o.contribute || o.beacon !== undefined) {
-            const k = await contribute(dir, {
-              system: o.system,
-              entropy: o.entropy,
-              beacon: o.beacon,
-              beaconIterations: o.beaconIterations,
-              log,
-            });
-            return {
-              json: { keys: k },
-              text: [
-                `${o.beacon !== undefined ? "finalized with the beacon" : "contribution added"}: ${k.contributions} phase-2 contribution(s); zkey sha256 ${k.zkey.slice(0, 16)}…`,
-              ],
-            };
-          }
-          const r = await setup(dir, { system: o.system, ptau: o.ptau, log });
+      act(async (dir: string, o: SetupFlags & { system?: ProofSystem }) => {
+        const log = logger(common);
+        const mode = setupMode(o);
+        if (mode === "verify") {
+          const r = await verifySetup(dir, { system: o.system, ptau: o.ptau, log });
           return {
-            json: { ...r, warning: r.developmentOnly ? DEV_SETUP_WARNING : undefined },
+            json: r as unknown as Record<string, unknown>,
             text: [
-              `${r.system} keys written to ${dir}/${r.system} (${r.keys.ptau.local ? (r.system === "groth16" ? "development keys from fresh toxic waste" : `local powers of tau 2^${r.power}`) : `powers of tau 2^${r.power}`}${r.cached ? "; cached keys for this circuit" : ""})`,
-              ...(r.developmentOnly ? [`WARNING: ${DEV_SETUP_WARNING}`] : []),
+              ...r.checks.map((c) => `${c.ok ? "ok  " : "FAIL"} ${c.what}${c.detail ? `: ${c.detail}` : ""}`),
+              r.ok ? "setup verified" : "setup NOT verified",
+            ],
+            exitCode: r.ok ? 0 : 1,
+          };
+        }
+        if (mode === "contribute" || mode === "beacon") {
+          const k = await contribute(dir, {
+            system: o.system,
+            entropy: o.entropy,
+            beacon: o.beacon,
+            beaconIterations: o.beaconIterations,
+            log,
+          });
+          return {
+            json: { keys: k },
+            text: [
+              `${mode === "beacon" ? "finalized with the beacon" : "contribution added"}: ${k.contributions} phase-2 contribution(s); zkey sha256 ${k.zkey.slice(0, 16)}…`,
+              "proofs made with the previous key no longer verify: prove again",
             ],
           };
-        },
-      ),
+        }
+        const r = await setup(dir, { system: o.system, ptau: o.ptau, log });
+        const origin = r.keys.ptau.local
+          ? r.system === "groth16"
+            ? r.cached
+              ? "development keys from the key cache (made earlier for this same circuit)"
+              : "development keys from freshly sampled toxic waste"
+            : `local powers of tau 2^${r.power}${r.cached ? "; keys from the key cache" : ""}`
+          : `powers of tau 2^${r.power} from ${r.keys.ptau.file}${r.cached ? "; keys from the key cache" : ""}`;
+        const warning = r.developmentOnly ? devSetupWarning(r.system) : undefined;
+        return {
+          json: { ...r, warning },
+          text: [
+            `${r.system} keys written to ${dir}/${r.system}/keys (${origin})`,
+            ...(warning ? [`WARNING: ${warning}`] : []),
+          ],
+        };
+      }),
     );
 
   const outputLines = (out: Awaited<ReturnType<typeof witness>>["output"]) => [
@@ -308,7 +322,12 @@ async function main(argv: string[]): Promise<number> {
         const r = await verify(dir, { system: o.system });
         return {
           json: r as unknown as Record<string, unknown>,
-          text: [r.valid ? "valid" : `invalid: ${r.reason}`],
+          text: [
+            r.valid ? "valid" : `invalid: ${r.reason}`,
+            // What the verified public signals say (for an invalid proof: what it claims).
+            ...r.outputs.map((out) => `${out.name}: [${out.values.map(num).join(", ")}]`),
+            ...(r.outputs.length > 0 ? [`predicted class: ${r.predicted}`] : []),
+          ],
           exitCode: r.valid ? 0 : 1,
         };
       }),
@@ -341,7 +360,9 @@ async function main(argv: string[]): Promise<number> {
         return {
           json: r as unknown as Record<string, unknown>,
           text: [
-            `${r.system} on the EVM: ${r.valid ? "valid" : "INVALID"}; verifyProof gas ${r.gasUsed} (whole transaction), deployment gas ${r.deployGas}`,
+            r.valid
+              ? `${r.system} on the EVM: valid; verifyProof gas ${r.gasUsed} (whole transaction), deployment gas ${r.deployGas}`
+              : `${r.system} on the EVM: INVALID: ${r.reason} (no gas figure: only a verified proof's cost is one)`,
           ],
           exitCode: r.valid ? 0 : 1,
         };
@@ -436,7 +457,7 @@ async function main(argv: string[]): Promise<number> {
                 ["export-verifier", seconds(t.exportVerifier)],
               ],
             ),
-            ...(r.setup.developmentOnly ? ["", `WARNING: ${DEV_SETUP_WARNING}`] : []),
+            ...(r.setup.developmentOnly ? ["", `WARNING: ${devSetupWarning(r.setup.system)}`] : []),
           ],
           exitCode: r.verify.valid ? 0 : 1,
         };

@@ -10,10 +10,10 @@ import {
 } from "../../test/support/op-check.js";
 
 const m = singleOp({ op: "Asin", inputs: [["x", [2, 4]]], output: [2, 4] });
-const over = (lo: number, hi: number, inputVisibility: "public" | "private" = "private") => ({
+const over = (lo: number, hi: number, inputCheck: "pow2" | "exact" = "pow2") => ({
   ...FIXED,
   inputRange: [lo, hi] as [number, number],
-  inputVisibility,
+  inputCheck,
 });
 const samples = (lo: number, hi: number, seed: number) => {
   const r = rng(seed);
@@ -22,18 +22,18 @@ const samples = (lo: number, hi: number, seed: number) => {
 
 describe("Asin", () => {
   it("on an input proven within [-1, 1]: matches onnxruntime within the proven bound; circuit = reference", async () => {
-    // private: the range check covers [lo, lo + 2^bits), here [-1, 0.99]
+    // pow2: the range check covers [lo, lo + 2^bits), here [-1, 0.99]
     const s = samples(-1, 0.99, 11);
     const { errorBound } = await checkAgainstFloat(m, s, over(-1, 0.99));
     expect(errorBound).toBeLessThan(2 ** -3);
     await checkCircuit(m, s.slice(0, 2), over(-1, 0.99));
     // up to ±1, where asin is steep
-    const steep = await checkAgainstFloat(m, samples(-1, 1, 12), over(-1, 1, "public"));
+    const steep = await checkAgainstFloat(m, samples(-1, 1, 12), over(-1, 1, "exact"));
     expect(steep.errorBound).toBeLessThan(0.25);
   });
 
-  it("rejects an input that can leave [-1, 1], including through a private input's range check", async () => {
-    for (const opts of [over(-1.5, 0.5, "public"), over(-1, 1)])
+  it("rejects an input that can leave [-1, 1], including through a pow2 range check", async () => {
+    for (const opts of [over(-1.5, 0.5, "exact"), over(-1, 1)])
       await expect(checkAgainstFloat(m, [], opts)).rejects.toMatchObject({
         code: "unsupported-op",
         node: { opType: "Asin" },

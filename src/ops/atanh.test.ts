@@ -10,10 +10,10 @@ import {
 } from "../../test/support/op-check.js";
 
 const m = singleOp({ op: "Atanh", inputs: [["x", [2, 4]]], output: [2, 4] });
-const over = (lo: number, hi: number, inputVisibility: "public" | "private" = "private") => ({
+const over = (lo: number, hi: number, inputCheck: "pow2" | "exact" = "pow2") => ({
   ...FIXED,
   inputRange: [lo, hi] as [number, number],
-  inputVisibility,
+  inputCheck,
 });
 const samples = (lo: number, hi: number, seed: number) => {
   const r = rng(seed);
@@ -22,18 +22,18 @@ const samples = (lo: number, hi: number, seed: number) => {
 
 describe("Atanh", () => {
   it("on an input proven within (-1, 1): matches onnxruntime within the proven bound; circuit = reference", async () => {
-    // private: the range check covers [lo, lo + 2^bits), here [-0.5, 0.49]
+    // pow2: the range check covers [lo, lo + 2^bits), here [-0.5, 0.49]
     const s = samples(-0.5, 0.49, 11);
     const { errorBound } = await checkAgainstFloat(m, s, over(-0.5, 0.49));
     expect(errorBound).toBeLessThan(2 ** -4);
     await checkCircuit(m, s.slice(0, 2), over(-0.5, 0.49));
     // towards ±1, where atanh is steep
-    const steep = await checkAgainstFloat(m, samples(-0.95, 0.95, 12), over(-0.95, 0.95, "public"));
+    const steep = await checkAgainstFloat(m, samples(-0.95, 0.95, 12), over(-0.95, 0.95, "exact"));
     expect(steep.errorBound).toBeLessThan(0.25);
   });
 
-  it("rejects an input that can leave (-1, 1), including through a private input's range check", async () => {
-    for (const opts of [over(-1, 0.5, "public"), over(-0.9, 0.9)])
+  it("rejects an input that can leave (-1, 1), including through a pow2 range check", async () => {
+    for (const opts of [over(-1, 0.5, "exact"), over(-0.9, 0.9)])
       await expect(checkAgainstFloat(m, [], opts)).rejects.toMatchObject({
         code: "unsupported-op",
         node: { opType: "Atanh" },

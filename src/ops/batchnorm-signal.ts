@@ -39,7 +39,7 @@ export function batchNormSignals(ctx: LowerCtx, x: QTensor, C: number, eps: numb
   if (vLo + eps <= 0)
     ctx.error(
       "unsupported-op",
-      "input_var can be <= -epsilon within the calibrated range",
+      "input_var can be <= -epsilon within the range its inputs are checked to",
       "calibrate var on non-negative values",
     );
   const invMax = 1 / Math.sqrt(Math.max(0, vLo) + eps);

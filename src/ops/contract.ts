@@ -195,6 +195,10 @@ function pair(ctx: LowerCtx, x: Arr, y: Arr, keep: string[], size: Map<string, n
   const sum = [...have].filter((l) => !res.includes(l));
   const shape = res.map((l) => size.get(l) ?? 1);
   const all = [...res, ...sum];
+  ctx.checkTerms(
+    all.reduce((n, l) => n * (size.get(l) ?? 1), 1),
+    "the product",
+  );
   const ix = indexer(x, all);
   const iy = indexer(y, all);
   // per output element, the (x, y) element pairs it sums

@@ -1,3 +1,4 @@
+import { checkElements, nodeRef } from "../1-decode/graph.js";
 import type { AffinePrim, QTensor } from "../3-quantize/ir.js";
 import { LowerCtx } from "../3-quantize/lower.js";
 import { mul } from "../3-quantize/prims/mul.js";
@@ -39,6 +40,8 @@ export function convolve(ctx: LowerCtx, L: ConvLayout, outShape: number[]): QTen
   const Mg = L.outChannels / L.group;
   const { start, k: tapK, x: tapX } = L.taps;
   const nRows = L.batch * L.outChannels * L.outSize;
+  checkElements(outShape, "the output", nodeRef(ctx.node));
+  ctx.checkTerms(L.batch * L.outChannels * Cg * (start[L.outSize] ?? 0), "the convolution");
   const rows: AffinePrim["rows"] = new Array(nRows);
   const extraErr = new Float64Array(nRows);
   const constW = ctx.required(1).kind === "const";

@@ -8,8 +8,8 @@ import { checkAgainstFloat, FIXED, singleOp } from "../../test/support/op-check.
 
 describe("Cosh", () => {
   it("over [-1, 1] and [-4, 4]: matches onnxruntime within the proven bound; circuit = reference", async () => {
-    // public inputs: their bounds are the calibrated range (a private range check widens [-4, 4] to [-4, 12))
-    const { narrow, wide } = await checkElementwise({ op: "Cosh", wide: [-4, 4], visibility: "public" });
+    // exact input checks: their bounds are the calibrated range (a pow2 range check widens [-4, 4] to [-4, 12))
+    const { narrow, wide } = await checkElementwise({ op: "Cosh", wide: [-4, 4], check: "exact" });
     expect(narrow.errorBound).toBeLessThan(2 ** -4);
     expect(wide.errorBound).toBeLessThan(0.5);
   });
@@ -21,7 +21,7 @@ describe("Cosh", () => {
       code: "unsupported-op",
       node: { opType: "Cosh" },
       message: expect.stringMatching(
-        /within the calibrated range; cosh\([0-9.]+\) is too large to approximate/,
+        /within the range its inputs are checked to; cosh\([0-9.]+\) is too large to approximate/,
       ),
     });
   });

@@ -76,7 +76,7 @@ function integerDivide(ctx: LowerCtx, a: Value, b: Value, shape: number[]): QTen
       if ((b.q.hi[j] as bigint) <= -1n) return true;
       return ctx.error(
         "unsupported-op",
-        `the integer divisor can be 0 within the calibrated range (element ${j} lies in [${Number(b.q.lo[j]) / 2 ** b.q.scale}, ${Number(b.q.hi[j]) / 2 ** b.q.scale}])`,
+        `the integer divisor can be 0 within the range its inputs are checked to (element ${j} lies in [${Number(b.q.lo[j]) / 2 ** b.q.scale}, ${Number(b.q.hi[j]) / 2 ** b.q.scale}])`,
         "zkmlc divides by signals proven positive or proven negative; narrow the calibrated input range",
       );
     });
@@ -125,7 +125,7 @@ export function divide(ctx: LowerCtx, a: Value, b: QTensor, shape: number[], nam
     if ((b.hi[j] as bigint) <= -1n) return -1n;
     return ctx.error(
       "unsupported-op",
-      `the divisor can be 0 within the calibrated range (element ${j} lies in [${Number(b.lo[j]) / 2 ** b.scale}, ${Number(b.hi[j]) / 2 ** b.scale}])`,
+      `the divisor can be 0 within the range its inputs are checked to (element ${j} lies in [${Number(b.lo[j]) / 2 ** b.scale}, ${Number(b.hi[j]) / 2 ** b.scale}])`,
       "zkmlc divides by signals proven positive or proven negative; narrow the calibrated input range",
     );
   });

@@ -9,9 +9,9 @@ import { bitsUnsigned } from "../3-quantize/rounding.js";
  * is an error, and so is one too wide for 2^6 segments of degree 4 to follow.
  */
 
-/** Why a bound can pass the calibrated maximum: the cheap range check of a private input. */
-export const PRIVATE_NOTE =
-  " (a private input is range-checked to [lo, lo + 2^bits), which can reach past its calibrated maximum)";
+/** Why a bound can pass the calibrated maximum: the cheap (pow2) range check of an input. */
+export const RANGE_CHECK_NOTE =
+  " (an input is range-checked to [lo, lo + 2^bits), which can reach past its calibrated maximum; --input-check exact checks the calibrated range itself)";
 
 export interface Rejection {
   message: string;
@@ -68,7 +68,7 @@ export function definedOn(
     const op = name[0]?.toUpperCase() + name.slice(1);
     return {
       message: `the input range [${lo}, ${hi}] (at scale 2^${-Math.log2(unit)}) reaches ${below ? lo : hi}, outside ${ends} where ${name} is ${open ? "finite" : "defined"}`,
-      hint: `${op} needs an input proven within ${ends}: check the calibrated range or what feeds the ${op}${PRIVATE_NOTE}`,
+      hint: `${op} needs an input proven within ${ends}: check the calibrated range or what feeds the ${op}${RANGE_CHECK_NOTE}`,
     };
   };
 }
@@ -80,7 +80,7 @@ export function growthLimit(name: string, limit: number): (lo: number, hi: numbe
     if (top <= limit) return undefined;
     const op = name[0]?.toUpperCase() + name.slice(1);
     return {
-      message: `the input can reach ${top === hi ? hi : lo} within the calibrated range; ${name}(${top === hi ? hi : lo}) is too large to approximate`,
+      message: `the input can reach ${top === hi ? hi : lo} within the range its inputs are checked to; ${name}(${top === hi ? hi : lo}) is too large to approximate`,
       hint: `narrow the calibrated input range so that ${op}'s input stays within [-${limit}, ${limit}]`,
     };
   };

@@ -8,8 +8,8 @@ import { checkAgainstFloat, FIXED, rng, singleOp, uniform } from "../../test/sup
 
 describe("Exp", () => {
   it("over [-1, 1] and [-12, 3] (clamped below where cheaper): matches onnxruntime; circuit = reference", async () => {
-    // public inputs: their bounds are the calibrated range (a private range check widens it up to 2×)
-    const { narrow, wide } = await checkElementwise({ op: "Exp", wide: [-12, 3], visibility: "public" });
+    // exact input checks: their bounds are the calibrated range (a pow2 range check widens it up to 2×)
+    const { narrow, wide } = await checkElementwise({ op: "Exp", wide: [-12, 3], check: "exact" });
     expect(narrow.errorBound).toBeLessThan(2 ** -4);
     expect(wide.errorBound).toBeLessThan(0.2);
   });

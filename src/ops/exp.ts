@@ -21,7 +21,7 @@ export const exp: OpSpec = {
     if (top > MAX_INPUT)
       ctx.error(
         "unsupported-op",
-        `the input can reach ${top.toPrecision(4)} within the calibrated range; e^${top.toPrecision(4)} is too large to approximate`,
+        `the input can reach ${top.toPrecision(4)} within the range its inputs are checked to; e^${top.toPrecision(4)} is too large to approximate`,
         `narrow the calibrated input range so that Exp's input stays below ${MAX_INPUT}`,
       );
     const y = approx(ctx, x, Math.exp, {

@@ -1,5 +1,5 @@
 import type { ConstTensor } from "../1-decode/graph.js";
-import { numel } from "../1-decode/graph.js";
+import { checkElements, numel } from "../1-decode/graph.js";
 import type { QTensor } from "../3-quantize/ir.js";
 import type { LowerCtx } from "../3-quantize/lower.js";
 
@@ -44,6 +44,7 @@ export function ravel(idx: readonly number[], st: readonly number[]): number {
  * element that takes a fill value. The multi-index array is reused between calls.
  */
 export function mapIndex(outShape: readonly number[], f: (idx: readonly number[]) => number): Int32Array {
+  checkElements(outShape, "the output");
   const n = numel(outShape);
   const out = new Int32Array(n);
   const idx = new Array<number>(outShape.length).fill(0);

@@ -22,7 +22,7 @@ export const log: OpSpec = {
     if (lo < 1n)
       ctx.error(
         "unsupported-op",
-        `the input can be ${Number(lo) / 2 ** x.scale} (<= 0 at scale 2^${x.scale}) within the calibrated range, where log is undefined`,
+        `the input can be ${Number(lo) / 2 ** x.scale} (<= 0 at scale 2^${x.scale}) within the range its inputs are checked to, where log is undefined`,
         "Log needs an input proven positive: check the calibrated range or what feeds the Log",
       );
     const bits = bitsUnsigned(hi - lo);

@@ -97,7 +97,7 @@ function realPower(ctx: LowerCtx, x: QTensor, p: number): QTensor {
     lo >= unit
       ? undefined
       : {
-          message: `exponent ${p} is not supported for a base that can be ${lo} (<= 0 at scale 2^${-Math.log2(unit)}) within the calibrated range`,
+          message: `exponent ${p} is not supported for a base that can be ${lo} (<= 0 at scale 2^${-Math.log2(unit)}) within the range its inputs are checked to`,
           hint: `zkmlc supports integer exponents up to ${MAX_EXPONENT} in magnitude and ±0.5 for any base, other exponents for a base proven positive: check the calibrated range or what feeds the Pow`,
         };
   return approxOverRange(ctx, { f: (v) => v ** p, maxBits: 18, reject, key: `Pow ${p}` }, x);

@@ -1,3 +1,4 @@
+import { checkElements } from "../1-decode/graph.js";
 import type { QTensor } from "../3-quantize/ir.js";
 import type { LowerCtx } from "../3-quantize/lower.js";
 import { mapIndex, routeWithFill, strides } from "./indexing.js";
@@ -80,6 +81,7 @@ export function scaledShape(inShape: number[], scales: number[]): number[] {
 }
 
 export function resizeNearest(ctx: LowerCtx, x: QTensor, spec: NearestSpec): QTensor {
+  checkElements(spec.outShape, "the output");
   const rank = x.shape.length;
   const extrapolate = spec.coord === "tf_crop_and_resize";
   // Per axis: the input coordinate of each output coordinate, -1 for the extrapolation value.

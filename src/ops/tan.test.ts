@@ -10,10 +10,10 @@ import {
 } from "../../test/support/op-check.js";
 
 const m = singleOp({ op: "Tan", inputs: [["x", [2, 4]]], output: [2, 4] });
-const over = (lo: number, hi: number, inputVisibility: "public" | "private" = "private") => ({
+const over = (lo: number, hi: number, inputCheck: "pow2" | "exact" = "pow2") => ({
   ...FIXED,
   inputRange: [lo, hi] as [number, number],
-  inputVisibility,
+  inputCheck,
 });
 const samples = (lo: number, hi: number, seed: number) => {
   const r = rng(seed);
@@ -22,28 +22,28 @@ const samples = (lo: number, hi: number, seed: number) => {
 
 describe("Tan", () => {
   it("inside (−π/2, π/2) and the next branch: matches onnxruntime within the proven bound; circuit = reference", async () => {
-    // private: the range check covers [lo, lo + 2^bits), here [-1, 0.99]
+    // pow2: the range check covers [lo, lo + 2^bits), here [-1, 0.99]
     const s = samples(-1, 0.99, 5);
     const { errorBound } = await checkAgainstFloat(m, s, over(-1, 0.99));
     expect(errorBound).toBeLessThan(2 ** -5);
     await checkCircuit(m, s.slice(0, 2), over(-1, 0.99));
     // steeper towards the poles: the bound grows with the slope
-    const steep = await checkAgainstFloat(m, samples(-1.5, 1.5, 6), over(-1.5, 1.5, "public"));
+    const steep = await checkAgainstFloat(m, samples(-1.5, 1.5, 6), over(-1.5, 1.5, "exact"));
     expect(steep.errorBound).toBeLessThan(1);
-    await checkAgainstFloat(m, samples(2, 4, 7), over(2, 4, "public"));
+    await checkAgainstFloat(m, samples(2, 4, 7), over(2, 4, "exact"));
   });
 
-  it("rejects a range that reaches a pole, including through a private input's range check", async () => {
+  it("rejects a range that reaches a pole, including through a pow2 range check", async () => {
     const rejects = (opts: ReturnType<typeof over>, pole: string) =>
       expect(checkAgainstFloat(m, [], opts)).rejects.toMatchObject({
         code: "unsupported-op",
         node: { opType: "Tan" },
         message: expect.stringContaining(`of ${pole} = `),
       });
-    await rejects(over(-2, 1, "public"), "-π/2");
-    await rejects(over(0, 4.8, "public"), "π/2");
-    await rejects(over(2, 4.8, "public"), "3π/2");
-    // [-1, 1] private is range-checked to [-1, 3): π/2 is inside
+    await rejects(over(-2, 1, "exact"), "-π/2");
+    await rejects(over(0, 4.8, "exact"), "π/2");
+    await rejects(over(2, 4.8, "exact"), "3π/2");
+    // [-1, 1] is range-checked (pow2) to [-1, 3): π/2 is inside
     await rejects(over(-1, 1), "π/2");
   });
 

@@ -1,5 +1,5 @@
 import type { LowerCtx, Value } from "../3-quantize/lower.js";
-import { approxOverRange, PRIVATE_NOTE, type Rejection } from "./elementary.js";
+import { approxOverRange, RANGE_CHECK_NOTE, type Rejection } from "./elementary.js";
 import type { OpSpec } from "./op.js";
 
 /**
@@ -22,6 +22,6 @@ function nearPole(lo: number, hi: number, unit: number): Rejection | undefined {
   const pole = m === 1 ? "π/2" : m === -1 ? "-π/2" : `${m}π/2`;
   return {
     message: `the input range [${lo}, ${hi}] (at scale 2^${-Math.log2(unit)}) comes within 2^${Math.log2(unit)} of ${pole} = ${((m * Math.PI) / 2).toPrecision(6)}, where tan is unbounded`,
-    hint: `Tan needs an input range inside one branch (kπ − π/2, kπ + π/2): check the calibrated range or what feeds the Tan${PRIVATE_NOTE}`,
+    hint: `Tan needs an input range inside one branch (kπ − π/2, kπ + π/2): check the calibrated range or what feeds the Tan${RANGE_CHECK_NOTE}`,
   };
 }

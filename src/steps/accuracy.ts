@@ -27,7 +27,12 @@ export async function accuracy(
   progress?: (done: number, total: number) => void,
 ): Promise<AccuracyResult> {
   const build = await loadBuild(buildDir);
-  const samples = parseDataset(await readJsonInput(dataPath, "data"), build.graph.inputs, dataPath);
+  const samples = parseDataset(
+    await readJsonInput(dataPath, "data"),
+    build.graph.inputs,
+    dataPath,
+    build.graph.constantInputs,
+  );
   const runner = await loadRunner(build);
   const float = await loadFloatModel(build.modelPath, build.graph.inputs, build.graph.outputs);
   let agreeing = 0;

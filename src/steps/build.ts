@@ -5,18 +5,32 @@ import type { Graph } from "../1-decode/graph.js";
 import { rewrite } from "../2-rewrite/rewrite.js";
 import type { Plan } from "../3-quantize/ir.js";
 import { quantize } from "../3-quantize/quantize.js";
+import { emitCircuit } from "../4-emit/emit.js";
 import { readSymbols } from "../5-compile/r1cs.js";
 import { loadWitnessCalculator, type WitnessCalculator } from "../6-prove/witness.js";
-import { artifactPath, readJsonArtifact, requireArtifact } from "../artifacts.js";
-import { fail } from "../errors.js";
-import { quantOptions } from "./compile.js";
+import {
+  artifactPath,
+  compileCommand,
+  parseJson,
+  requireArtifact,
+  requireBuildDir,
+  toJson,
+} from "../artifacts.js";
+import { fail, ZkmlError } from "../errors.js";
+import { circuitHeader, type Planned, quantOptions, settingsOf } from "./compile.js";
 import { sha256, sha256File } from "./hash.js";
-import type { Settings } from "./settings.js";
+import { parseRecord, type Settings, SettingsSchema } from "./settings.js";
 
-/** A compiled build directory, checked for consistency, with its plan recomputed from the model. */
-export interface Build {
+/** A build directory's settings.json, read and checked for shape: all that verifying a proof needs. */
+export interface OpenBuild {
   dir: string;
   settings: Settings;
+  /** sha256 of settings.json as written: setup records it, so the keys bind the settings too. */
+  settingsHash: string;
+}
+
+/** A compiled build directory, checked for consistency, with its plan recomputed from the model. */
+export interface Build extends OpenBuild {
   graph: Graph;
   plan: Plan;
   modelPath: string;
@@ -24,27 +38,89 @@ export interface Build {
 
 function mismatch(dir: string, what: string): never {
   fail("mismatched-artifacts", `${what} in ${dir} does not belong to this build's settings.json`, {
-    hint: `rebuild with \`zkmlc compile <model.onnx> -o ${dir}\``,
+    hint: `rebuild with \`${compileCommand(dir)}\``,
   });
 }
 
-/** Load a build directory; refuse a model or r1cs that does not match settings.json. */
-export async function loadBuild(dir: string): Promise<Build> {
-  if (!existsSync(dir))
-    fail("missing-artifact", `build directory ${dir} does not exist`, { hint: "run `zkmlc compile` first" });
-  const settings = await readJsonArtifact<Settings>(dir, "settings");
-  if (!settings?.model?.sha256 || !Array.isArray(settings.inputs)) {
-    fail("corrupt-artifact", `${artifactPath(dir, "settings")} is not a zkmlc settings file`, {
-      hint: "re-run zkmlc compile",
-    });
+function settingsMismatch(dir: string, why: string): never {
+  fail("mismatched-artifacts", `${artifactPath(dir, "settings")} does not describe this build (${why})`, {
+    hint: `it was edited or damaged: rebuild with \`${compileCommand(dir)}\``,
+  });
+}
+
+/** Read a build directory's settings.json; nothing else is read or hashed. */
+export async function openBuild(dir: string): Promise<OpenBuild> {
+  requireBuildDir(dir);
+  const path = artifactPath(dir, "settings");
+  if (!existsSync(path)) {
+    const partial = existsSync(artifactPath(dir, "circuit")) || existsSync(artifactPath(dir, "model"));
+    fail(
+      "missing-artifact",
+      partial
+        ? `${dir} holds an unfinished build (no settings.json: was compile interrupted?)`
+        : `${dir} is not a zkmlc build directory (it has no settings.json)`,
+      { hint: `run \`${compileCommand(dir)}\`` },
+    );
   }
+  const hint = `re-run \`${compileCommand(dir)}\``;
+  const text = await readFile(path, "utf8");
+  const settings = parseRecord(SettingsSchema, parseJson(text, path, hint), path, hint);
+  const elements = (xs: { shape: number[] }[]) =>
+    xs.reduce((s, x) => s + x.shape.reduce((a, b) => a * b, 1), 0);
+  const publicInputs = settings.inputs.filter((i) => i.visibility === "public");
+  if (elements(settings.outputs) + elements(publicInputs) !== settings.circuit.publicSignals)
+    fail("corrupt-artifact", `${path}: its outputs and public inputs do not add up to its public signals`, {
+      hint,
+    });
+  return { dir, settings, settingsHash: sha256(text) };
+}
+
+/**
+ * Load a build directory for computing witnesses. The plan is recomputed from model.onnx and the options
+ * in settings.json, and settings.json must be exactly what compile derives from them (byte for byte):
+ * a settings file edited or damaged into another valid one would otherwise give a witness of another
+ * circuit. The model and the r1cs must match their hashes.
+ */
+export async function loadBuild(dir: string): Promise<Build> {
+  const { settings, settingsHash } = await openBuild(dir);
   const modelPath = requireArtifact(dir, "model");
   const bytes = await readFile(modelPath);
   if (sha256(bytes) !== settings.model.sha256) mismatch(dir, "model.onnx");
   if ((await sha256File(requireArtifact(dir, "r1cs"))) !== settings.circuit.sha256.r1cs)
     mismatch(dir, "circuit.r1cs");
-  const graph = rewrite(decodeModel(bytes));
-  return { dir, settings, graph, plan: await quantize(graph, quantOptions(settings)), modelPath };
+  let graph: Graph;
+  let plan: Plan;
+  try {
+    // The input shapes compile resolved (from the model, --input-shape or a batch dim taken as 1).
+    const inputShapes = Object.fromEntries(settings.inputs.map((i) => [i.name, i.shape]));
+    graph = rewrite(decodeModel(bytes, { inputShapes }));
+    plan = await quantize(graph, quantOptions(settings));
+  } catch (e) {
+    if (!(e instanceof ZkmlError) || e.code === "bug") throw e;
+    return settingsMismatch(dir, e.message);
+  }
+  const planned: Planned = {
+    bytes,
+    graph,
+    plan,
+    scales: settings.scales,
+    visibility: settings.visibility,
+    cal: {
+      ranges: Object.fromEntries(settings.inputs.map((i) => [i.name, i.range])),
+      source: settings.calibration.source,
+      samples: settings.calibration.samples,
+    },
+  };
+  const { file, sha256: modelHash } = settings.model;
+  const again = settingsOf(file, settings, planned, emitCircuit(plan, circuitHeader(file, modelHash)), {
+    system: settings.system,
+    optimize: settings.circuit.optimization === "O2" ? 2 : 1,
+    constraints: settings.circuit.constraints,
+    sha256: settings.circuit.sha256,
+  });
+  if (sha256(toJson(again)) !== settingsHash)
+    settingsMismatch(dir, "it is not what compile derives from model.onnx and the options it records");
+  return { dir, settings, settingsHash, graph, plan, modelPath };
 }
 
 /** The witness calculator and symbol table of a build, loaded once and reused across samples. */
@@ -55,8 +131,9 @@ export interface CircuitRunner {
 
 export async function loadRunner(build: Build): Promise<CircuitRunner> {
   const wasm = requireArtifact(build.dir, "wasm");
-  return {
-    wc: await loadWitnessCalculator(wasm),
-    symbols: await readSymbols(requireArtifact(build.dir, "sym")),
-  };
+  const sym = requireArtifact(build.dir, "sym");
+  const hashes = build.settings.circuit.sha256;
+  if ((await sha256File(wasm)) !== hashes.wasm) mismatch(build.dir, "circuit_js/circuit.wasm");
+  if ((await sha256File(sym)) !== hashes.sym) mismatch(build.dir, "circuit.sym");
+  return { wc: await loadWitnessCalculator(wasm), symbols: await readSymbols(sym) };
 }

@@ -1,25 +1,51 @@
-import { mkdir, readFile } from "node:fs/promises";
-import { basename } from "node:path";
+import { randomBytes } from "node:crypto";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { basename, join } from "node:path";
 import { decodeModel } from "../1-decode/decode.js";
 import type { Graph } from "../1-decode/graph.js";
+import { typeCheck } from "../1-decode/type-check.js";
 import { rewrite } from "../2-rewrite/rewrite.js";
-import { type Plan, primConstraints } from "../3-quantize/ir.js";
+import { type InputCheck, type Plan, primConstraints } from "../3-quantize/ir.js";
 import { outputWiring } from "../3-quantize/output-rank.js";
 import { postprocessBound, type SoftmaxMode } from "../3-quantize/postprocess.js";
-import { inputIntRange, type QuantOptions, quantize, TOO_LARGE_HINT } from "../3-quantize/quantize.js";
+import {
+  inputIntRange,
+  inputScaleOf,
+  type QuantOptions,
+  quantize,
+  tooLargeHint,
+} from "../3-quantize/quantize.js";
 import { bitsSigned } from "../3-quantize/rounding.js";
-import { emitCircuit } from "../4-emit/emit.js";
+import { type EmittedCircuit, emitCircuit } from "../4-emit/emit.js";
 import { compileCircom, copyCircuitLibrary } from "../5-compile/circom.js";
-import { circomOptimization } from "../6-prove/systems.js";
-import { ARTIFACTS, artifactPath, writeAtomic, writeJsonAtomic } from "../artifacts.js";
+import { circomOptimization, type ProofSystem } from "../6-prove/systems.js";
+import { ARTIFACTS } from "../artifacts.js";
 import { fail } from "../errors.js";
+import { withBuildLock } from "../lock.js";
 import { RECURRENT_OPS } from "../ops/recurrent.js";
 import { VERSION } from "../version.js";
+import { commitCompile, prepareBuildDir } from "./build-dir.js";
 import { sha256, sha256File } from "./hash.js";
 import { parseDataset, readJsonInput } from "./inputs.js";
-import { type CompileOptions, DEFAULTS, type Settings, type SettingsNode } from "./settings.js";
+import {
+  type CompileOptions,
+  DEFAULTS,
+  type Settings,
+  type SettingsInput,
+  type SettingsNode,
+} from "./settings.js";
 
-export async function readModel(path: string): Promise<{ bytes: Uint8Array; graph: Graph }> {
+type SettingsInputSpec = Pick<SettingsInput, "name" | "scale" | "range" | "intRange">;
+
+/**
+ * Read, decode, rewrite and validate a model, all before the long work of quantizing and compiling:
+ * decoding checks the opset, the structure and the input shapes; rewrite lists every unsupported op at
+ * once; then onnxruntime infers types and shapes over the whole graph (type-check.ts).
+ */
+export async function readModel(
+  path: string,
+  opts: Pick<CompileOptions, "inputShapes"> = {},
+): Promise<{ bytes: Uint8Array; graph: Graph }> {
   let bytes: Uint8Array;
   try {
     bytes = await readFile(path);
@@ -29,8 +55,17 @@ export async function readModel(path: string): Promise<{ bytes: Uint8Array; grap
       hint: "check the path to the .onnx file",
     });
   }
-  return { bytes, graph: rewrite(decodeModel(bytes)) };
+  const decoded = decodeModel(bytes, { inputShapes: opts.inputShapes });
+  const graph = rewrite(decoded);
+  await typeCheck(bytes, decoded);
+  return { bytes, graph };
 }
+
+/** How planModel reads a model: readModel, or (op tests of the lowerings' own checks) one without typeCheck. */
+export type ModelReader = (
+  path: string,
+  opts: CompileOptions,
+) => Promise<{ bytes: Uint8Array; graph: Graph }>;
 
 /** Calibrated real range per input; a bool input is always [0, 1]. */
 async function calibrate(
@@ -60,6 +95,7 @@ async function calibrateReal(
       await readJsonInput(opts.calibration, "calibration"),
       graph.inputs,
       basename(opts.calibration),
+      graph.constantInputs,
     );
     graph.inputs.forEach((inp, i) => {
       let lo = Number.POSITIVE_INFINITY;
@@ -81,6 +117,7 @@ async function calibrateReal(
 export function quantOptions(s: {
   scales: Settings["scales"];
   visibility: Settings["visibility"];
+  inputCheck?: InputCheck;
   inputs: { name: string; range: [number, number] }[];
   softmax?: SoftmaxMode;
   maxConstraints?: number;
@@ -89,6 +126,7 @@ export function quantOptions(s: {
     inputScale: s.scales.input,
     paramScale: s.scales.param,
     visibility: { input: s.visibility.input },
+    inputCheck: s.inputCheck ?? DEFAULTS.inputCheck,
     ranges: Object.fromEntries(s.inputs.map((i) => [i.name, i.range])),
     softmax: s.softmax ?? "circuit",
     ...(s.maxConstraints === undefined ? {} : { maxConstraints: s.maxConstraints }),
@@ -99,6 +137,12 @@ function checkScale(name: string, v: number): number {
   if (!Number.isInteger(v) || v < 0 || v > 60)
     fail("bad-input", `${name} must be an integer in [0, 60], got ${v}`);
   return v;
+}
+
+function checkInputCheck(v: string | undefined): InputCheck {
+  if (v !== undefined && v !== "pow2" && v !== "exact")
+    fail("bad-input", `--input-check must be "pow2" or "exact", got ${JSON.stringify(v)}`);
+  return v ?? DEFAULTS.inputCheck;
 }
 
 function checkSoftmax(v: string | undefined): SoftmaxMode {
@@ -148,24 +192,59 @@ export interface Planned {
   cal: { ranges: Record<string, [number, number]>; source: string; samples: number };
 }
 
-/** Decode, calibrate and quantize a model: everything compile does before writing Circom. */
-export async function planModel(modelPath: string, opts: CompileOptions = {}): Promise<Planned> {
-  const { bytes, graph } = await readModel(modelPath);
+/** A decoded, validated and calibrated model with its options checked: everything before quantizing. */
+export type Prepared = Omit<Planned, "plan">;
+
+/** Decode, validate and calibrate a model (fast: no quantization). */
+export async function prepareModel(
+  modelPath: string,
+  opts: CompileOptions = {},
+  read: ModelReader = readModel,
+): Promise<Prepared> {
+  const { bytes, graph } = await read(modelPath, opts);
   const cal = await calibrate(graph, opts);
   const scales = {
     input: checkScale("--input-scale", opts.inputScale ?? DEFAULTS.inputScale),
     param: checkScale("--param-scale", opts.paramScale ?? DEFAULTS.paramScale),
   };
   const visibility = { input: opts.inputVisibility ?? DEFAULTS.inputVisibility, output: "public" as const };
+  return { bytes, graph, scales, visibility, cal };
+}
+
+/** The integer range `prove` accepts for each graph input of a prepared model (as settings.json records it). */
+export function inputSpecs({ graph, cal, scales }: Prepared): SettingsInputSpec[] {
+  return graph.inputs.map((i) => {
+    const range = cal.ranges[i.name] as [number, number];
+    const scale = inputScaleOf(i.dtype, scales.input);
+    const r = inputIntRange(range, scale);
+    return { name: i.name, scale, range, intRange: [r.lo.toString(), r.hi.toString()] };
+  });
+}
+
+/** Decode, calibrate and quantize a model: everything compile does before writing Circom. */
+export async function planModel(
+  modelPath: string,
+  opts: CompileOptions = {},
+  read: ModelReader = readModel,
+): Promise<Planned> {
+  const prepared = await prepareModel(modelPath, opts, read);
+  const { bytes, graph, scales, visibility, cal } = prepared;
   const inputs = graph.inputs.map((i) => ({ name: i.name, range: cal.ranges[i.name] as [number, number] }));
   const softmax = checkSoftmax(opts.softmax);
   return {
     bytes,
     graph,
-    plan: await quantize(
-      graph,
-      quantOptions({ scales, visibility, inputs, softmax, maxConstraints: opts.maxConstraints }),
-    ),
+    plan: await quantize(graph, {
+      ...quantOptions({
+        scales,
+        visibility,
+        inputCheck: checkInputCheck(opts.inputCheck),
+        inputs,
+        softmax,
+        maxConstraints: opts.maxConstraints,
+      }),
+      modelPath,
+    }),
     scales,
     visibility,
     cal,
@@ -178,44 +257,91 @@ export async function compile(
   buildDir: string,
   opts: CompileOptions = {},
   log?: (s: string) => void,
+  read: ModelReader = readModel,
 ): Promise<CompileResult> {
-  const { bytes, graph, plan, scales, visibility, cal } = await planModel(modelPath, opts);
+  const planned = await planModel(modelPath, opts, read);
+  const { bytes, graph, plan } = planned;
   if (opts.maxConstraints !== undefined) {
     const estimate = estimateConstraints(plan);
     if (estimate > opts.maxConstraints)
       fail(
         "too-large",
         `the circuit would have about ${estimate.toLocaleString("en-US")} constraints, above the limit of ${opts.maxConstraints.toLocaleString("en-US")}`,
-        { hint: TOO_LARGE_HINT },
+        { hint: tooLargeHint(modelPath) },
       );
   }
   const modelHash = sha256(bytes);
-  const emitted = emitCircuit(plan, {
-    header: [
-      `Generated by zkmlc ${VERSION} from ${basename(modelPath)} (sha256 ${modelHash.slice(0, 16)}). Do not edit: re-run zkmlc compile.`,
-    ],
-  });
-
-  await mkdir(buildDir, { recursive: true });
-  await writeAtomic(artifactPath(buildDir, "model"), bytes);
-  await writeAtomic(artifactPath(buildDir, "circuit"), emitted.source);
-  await copyCircuitLibrary(buildDir);
+  const emitted = emitCircuit(plan, circuitHeader(basename(modelPath), modelHash));
   const system = opts.system ?? "groth16";
   const optimize = circomOptimization(
     system,
     graph.nodes.some((n) => RECURRENT_OPS.has(n.opType)),
   );
-  log?.(`compiling ${ARTIFACTS.circuit} with circom (--O${optimize})`);
-  const res = await compileCircom({ workDir: buildDir, mainFile: ARTIFACTS.circuit, optimize });
+  await prepareBuildDir(buildDir);
+  // Everything is made in a staging folder and moved in at the end (build-dir.ts): an interrupted or
+  // failed compile leaves the previous build as it was.
+  return withBuildLock(
+    buildDir,
+    "compile",
+    async () => {
+      const stage = join(buildDir, `compile.tmp-${randomBytes(6).toString("hex")}`);
+      await mkdir(stage);
+      try {
+        await writeFile(join(stage, ARTIFACTS.model), bytes);
+        await writeFile(join(stage, ARTIFACTS.circuit), emitted.source);
+        await copyCircuitLibrary(stage);
+        log?.(`compiling ${ARTIFACTS.circuit} with circom (--O${optimize})`);
+        const res = await compileCircom({ workDir: stage, mainFile: ARTIFACTS.circuit, optimize });
+        const settings = settingsOf(modelPath, opts, planned, emitted, {
+          system,
+          optimize,
+          constraints: res.nConstraints,
+          sha256: {
+            r1cs: await sha256File(res.r1csPath),
+            wasm: await sha256File(res.wasmPath),
+            sym: await sha256File(res.symPath),
+          },
+        });
+        await commitCompile(stage, buildDir, settings);
+        return { settings, plan, buildDir };
+      } finally {
+        await rm(stage, { recursive: true, force: true });
+      }
+    },
+    { log },
+  );
+}
 
+/** The generated circuit's header: deterministic, so a build can be re-derived and compared. */
+export function circuitHeader(modelFile: string, modelHash: string): { header: string[] } {
+  return {
+    header: [
+      `Generated by zkmlc ${VERSION} from ${modelFile} (sha256 ${modelHash.slice(0, 16)}). Do not edit: re-run zkmlc compile.`,
+    ],
+  };
+}
+
+/** settings.json: every choice the build made, and what it made. */
+export function settingsOf(
+  modelPath: string,
+  opts: Pick<CompileOptions, "softmax" | "inputCheck">,
+  { bytes, graph, plan, scales, visibility, cal }: Planned,
+  emitted: EmittedCircuit,
+  made: {
+    system: ProofSystem;
+    optimize: 1 | 2;
+    constraints: number;
+    sha256: { r1cs: string; wasm: string; sym: string };
+  },
+): Settings {
   const tensors = (id: number) => plan.tensors[id] as NonNullable<(typeof plan.tensors)[number]>;
-  const nodes = nodeRows(plan);
-  const settings: Settings = {
+  return {
     zkmlc: VERSION,
-    model: { file: basename(modelPath), sha256: modelHash, opset: graph.opset, producer: graph.producer },
+    model: { file: basename(modelPath), sha256: sha256(bytes), opset: graph.opset, producer: graph.producer },
     scales,
     rounding: "half-away-from-zero",
     visibility,
+    inputCheck: checkInputCheck(opts.inputCheck),
     calibration: { source: cal.source, samples: cal.samples },
     softmax: checkSoftmax(opts.softmax),
     inputs: plan.inputs.map((p, i) => {
@@ -246,19 +372,16 @@ export async function compile(
         ...(p ? { postprocess: { ...p, logitsErrorBound: bound } } : {}),
       };
     }),
-    system,
+    system: made.system,
     circuit: {
-      optimization: optimize === 2 ? "O2" : "O1",
-      constraints: res.nConstraints,
+      optimization: made.optimize === 2 ? "O2" : "O1",
+      constraints: made.constraints,
       estimatedConstraints: estimateConstraints(plan),
       publicSignals:
         plan.outputs.reduce((s, o) => s + tensors(o.tensor).lo.length, 0) +
         plan.inputs.reduce((s, p) => s + (p.visibility === "public" ? tensors(p.out).lo.length : 0), 0),
-      sha256: { circuit: sha256(emitted.source), r1cs: await sha256File(res.r1csPath) },
+      sha256: { circuit: sha256(emitted.source), ...made.sha256 },
     },
-    nodes,
+    nodes: nodeRows(plan),
   };
-  // settings.json last: its presence means the whole compile step finished.
-  await writeJsonAtomic(artifactPath(buildDir, "settings"), settings);
-  return { settings, plan, buildDir };
 }

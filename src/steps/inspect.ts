@@ -1,3 +1,4 @@
+import { primConstraints } from "../3-quantize/ir.js";
 import { estimateConstraints, nodeRows, planModel } from "./compile.js";
 import type { CompileOptions } from "./settings.js";
 
@@ -26,11 +27,16 @@ export interface InspectResult {
   /** (Log)Softmax graph outputs left out of the circuit (--softmax outside): the circuit outputs logits. */
   outside: { output: string; op: string; axis: number; coerce2d: boolean }[];
   totals: { nodes: number; constraints: number; maxBits: number };
+  /** The --max-constraints given, when the estimate is above it (compile would refuse). */
+  overLimit?: number;
+  /** Assumptions decoding made, said aloud (a symbolic batch dimension taken as 1). */
+  notes: string[];
 }
 
 /** The `inspect` step: one row per node with shapes, scale, bit bound and estimated constraints. */
 export async function inspect(modelPath: string, opts: CompileOptions = {}): Promise<InspectResult> {
-  const { plan, cal } = await planModel(modelPath, opts);
+  // Inspect shows the cost of every node: --max-constraints does not stop it (its hint sends users here).
+  const { plan, cal, graph } = await planModel(modelPath, { ...opts, maxConstraints: undefined });
   const rows = nodeRows(plan);
   const nodes = rows.map((r, i) => ({ ...r, inputShapes: plan.nodes[i]?.inputShapes ?? [] }));
   const inputs = plan.inputs.map((p) => {
@@ -44,20 +50,20 @@ export async function inspect(modelPath: string, opts: CompileOptions = {}): Pro
       range: cal.ranges[name] as [number, number],
       bits: p.bits,
       visibility: p.visibility,
-      constraints: p.visibility === "private" ? p.bits * n : 0,
+      constraints: primConstraints(p, n),
     };
   });
   const outside = plan.outputs.flatMap((o) =>
     o.postprocess ? [{ output: o.onnxName, ...o.postprocess }] : [],
   );
+  const constraints = estimateConstraints(plan);
+  const limit = opts.maxConstraints;
   return {
     inputs,
     nodes,
     outside,
-    totals: {
-      nodes: nodes.length,
-      constraints: estimateConstraints(plan),
-      maxBits: Math.max(0, ...nodes.map((n) => n.bits ?? 0)),
-    },
+    totals: { nodes: nodes.length, constraints, maxBits: Math.max(0, ...nodes.map((n) => n.bits ?? 0)) },
+    ...(limit !== undefined && constraints > limit ? { overLimit: limit } : {}),
+    notes: graph.notes ?? [],
   };
 }

@@ -1,13 +1,19 @@
+import { join } from "node:path";
 import { snarkProve } from "../6-prove/snark_prove.js";
 import type { ProofSystem } from "../6-prove/systems.js";
 import { writeWtns } from "../6-prove/witness.js";
-import { artifactPath, systemArtifactPath, writeJsonAtomic } from "../artifacts.js";
+import { keyPath, PROOF_FILES, proofDir, WITNESS_FILES, witnessDir, writeJsonAtomic } from "../artifacts.js";
+import { bug } from "../errors.js";
+import { withBuildLock } from "../lock.js";
+import { writeRecord } from "../record.js";
 import { type Build, loadBuild, loadRunner } from "./build.js";
-import { parseOneSample, readJsonInput, type Sample } from "./inputs.js";
+import { parseOneSample, readJsonInput } from "./inputs.js";
+import { readKeys } from "./keys.js";
 import { loadFloatModel } from "./onnxruntime.js";
-import { loadKeys } from "./setup.js";
-import { compareOutputs, computeWitness, type OutputReport } from "./witness.js";
+import { decodePublicSignals } from "./public-signals.js";
+import { compareOutputs, computeWitness, type OutputReport, type WitnessResult } from "./witness.js";
 
+/** output.json of a witness record: the circuit's outputs against onnxruntime's on the same input. */
 export interface OutputFile {
   outputs: OutputReport[];
   /** argmax of the first output, when it is a vector of scores. */
@@ -15,21 +21,32 @@ export interface OutputFile {
   maxAbsError: number;
 }
 
-async function readSample(build: Build, inputPath: string): Promise<Sample> {
-  return parseOneSample(await readJsonInput(inputPath, "input"), build.graph.inputs, inputPath);
+/** output.json of a proof record: the same, plus the key the proof was made with. */
+export interface ProofOutputFile extends OutputFile {
+  system: ProofSystem;
+  /** Lets verify tell a proof made before a new contribution (or setup) from a forged one. */
+  key: { vkey: string; contributions: number; beacon: boolean };
 }
 
-/** The `witness` step: witness.wtns and output.json (circuit vs onnxruntime), without proving. */
-export async function witness(
-  buildDir: string,
-  inputPath: string,
-): Promise<{ build: Build; output: OutputFile; wtns: Uint8Array }> {
+interface Witnessed {
+  build: Build;
+  w: WitnessResult;
+  wtns: Uint8Array;
+  output: OutputFile;
+}
+
+/** Witness of one input (checked against the integer reference) and its comparison with onnxruntime. */
+async function witnessOf(buildDir: string, inputPath: string): Promise<Witnessed> {
   const build = await loadBuild(buildDir);
-  const sample = await readSample(build, inputPath);
+  const sample = parseOneSample(
+    await readJsonInput(inputPath, "input"),
+    build.graph.inputs,
+    inputPath,
+    build.graph.constantInputs,
+  );
   const runner = await loadRunner(build);
   const w = await computeWitness(build, runner, sample);
   const wtns = await runner.wc.calculateWtns(w.circuitInput);
-  await writeWtns(artifactPath(buildDir, "witness"), wtns);
   const float = await (await loadFloatModel(build.modelPath, build.graph.inputs, build.graph.outputs)).run(
     sample,
   );
@@ -39,40 +56,86 @@ export async function witness(
     predicted: outputs[0]?.argmax.circuit ?? 0,
     maxAbsError: Math.max(...outputs.map((o) => o.maxAbsError)),
   };
-  await writeJsonAtomic(artifactPath(buildDir, "input"), { ...w.circuitInput });
-  await writeJsonAtomic(artifactPath(buildDir, "output"), output);
-  return { build, output, wtns };
+  return { build, w, wtns, output };
+}
+
+/** The `witness` step: the witness/ record (witness.wtns, input.json, output.json), without proving. */
+export async function witness(
+  buildDir: string,
+  inputPath: string,
+  opts: { log?: (s: string) => void } = {},
+): Promise<{ output: OutputFile; wtns: Uint8Array }> {
+  return withBuildLock(
+    buildDir,
+    "witness",
+    async () => {
+      const { w, wtns, output } = await witnessOf(buildDir, inputPath);
+      await writeRecord(witnessDir(buildDir), async (tmp) => {
+        await writeWtns(join(tmp, WITNESS_FILES.wtns), wtns);
+        await writeJsonAtomic(join(tmp, WITNESS_FILES.input), w.circuitInput);
+        await writeJsonAtomic(join(tmp, WITNESS_FILES.output), output);
+      });
+      return { output, wtns };
+    },
+    opts,
+  );
 }
 
 export interface ProveResult {
   system: ProofSystem;
-  output: OutputFile;
+  output: ProofOutputFile;
   publicSignals: string[];
   timings: { witness: number; prove: number };
 }
 
-/** The `prove` step: witness, then proof.json and public.json in <build>/<system>/. */
+/**
+ * The `prove` step: the proof record <build>/<system>/proof/ (proof.json, public.json, output.json,
+ * input.json), written as one unit; nothing else in the build changes.
+ */
 export async function prove(
   buildDir: string,
   inputPath: string,
   opts: { system?: ProofSystem; log?: (s: string) => void } = {},
 ): Promise<ProveResult> {
+  return withBuildLock(buildDir, "prove", () => proveLocked(buildDir, inputPath, opts), opts);
+}
+
+async function proveLocked(
+  buildDir: string,
+  inputPath: string,
+  opts: { system?: ProofSystem; log?: (s: string) => void },
+): Promise<ProveResult> {
   const t0 = performance.now();
-  const { build, output, wtns } = await witness(buildDir, inputPath);
+  const { build, w, wtns, output } = await witnessOf(buildDir, inputPath);
   const system = opts.system ?? build.settings.system ?? "groth16";
-  await loadKeys(build, system, ["zkey"]);
+  const keys = await readKeys(build, system, ["zkey"]);
   const t1 = performance.now();
   opts.log?.(`${system} prove`);
-  const { proof, publicSignals } = await snarkProve(
-    system,
-    systemArtifactPath(buildDir, system, "zkey"),
-    wtns,
-    {
-      logger: opts.log,
-    },
-  );
+  const { proof, publicSignals } = await snarkProve(system, keyPath(buildDir, system, "zkey"), wtns, {
+    logger: opts.log,
+  });
   const t2 = performance.now();
-  await writeJsonAtomic(systemArtifactPath(buildDir, system, "proof"), proof);
-  await writeJsonAtomic(systemArtifactPath(buildDir, system, "public"), publicSignals);
-  return { system, output, publicSignals, timings: { witness: (t1 - t0) / 1000, prove: (t2 - t1) / 1000 } };
+  // The outputs the record states are the ones the public signals carry.
+  const decoded = decodePublicSignals(build.settings, publicSignals);
+  if (decoded.problem || decoded.ints.some((o, k) => o.some((v, i) => v !== w.intOutputs[k]?.[i])))
+    bug(
+      `the proof's public signals do not carry the witness's outputs (${decoded.problem ?? "values differ"})`,
+    );
+  const record: ProofOutputFile = {
+    ...output,
+    system,
+    key: { vkey: keys.vkey, contributions: keys.contributions, beacon: keys.beacon },
+  };
+  await writeRecord(proofDir(buildDir, system), async (tmp) => {
+    await writeJsonAtomic(join(tmp, PROOF_FILES.proof), proof);
+    await writeJsonAtomic(join(tmp, PROOF_FILES.public), publicSignals);
+    await writeJsonAtomic(join(tmp, PROOF_FILES.output), record);
+    await writeJsonAtomic(join(tmp, PROOF_FILES.input), w.circuitInput);
+  });
+  return {
+    system,
+    output: record,
+    publicSignals,
+    timings: { witness: (t1 - t0) / 1000, prove: (t2 - t1) / 1000 },
+  };
 }

@@ -1,5 +1,8 @@
 import { basename, dirname, join, resolve } from "node:path";
-import { type CompileResult, compile } from "./compile.js";
+import { withBuildLock } from "../lock.js";
+import { prepareBuildDir } from "./build-dir.js";
+import { type CompileResult, compile, inputSpecs, prepareModel } from "./compile.js";
+import { parseOneSample, quantizeSample, readJsonInput } from "./inputs.js";
 import { type ProveResult, prove } from "./prove.js";
 import type { CompileOptions } from "./settings.js";
 import { type SetupResult, setup } from "./setup.js";
@@ -36,6 +39,24 @@ export async function run(modelPath: string, opts: RunOptions): Promise<RunResul
   const copts: CompileOptions =
     opts.calibration || opts.inputRange ? opts : { ...opts, calibration: opts.input };
   const dir = opts.outDir ?? defaultBuildDir(modelPath);
+  // Before any long work: a valid model, and an input the calibrated range holds.
+  const prepared = await prepareModel(modelPath, copts);
+  const { inputs, constantInputs } = prepared.graph;
+  quantizeSample(
+    parseOneSample(await readJsonInput(opts.input, "input"), inputs, opts.input, constantInputs),
+    inputSpecs(prepared),
+  );
+  await prepareBuildDir(dir);
+  // One lock for the whole run: another step on this directory cannot slip in between its steps.
+  return withBuildLock(dir, "run", () => runLocked(modelPath, dir, copts, opts), { log: opts.log });
+}
+
+async function runLocked(
+  modelPath: string,
+  dir: string,
+  copts: CompileOptions,
+  opts: RunOptions,
+): Promise<RunResult> {
   const time = async <T>(f: () => Promise<T>): Promise<[T, number]> => {
     const t0 = performance.now();
     const r = await f();

@@ -1,79 +1,141 @@
-import type { Postprocess, Visibility } from "../3-quantize/ir.js";
+import { z } from "zod";
+import type { InputCheck, Visibility } from "../3-quantize/ir.js";
 import type { SoftmaxMode } from "../3-quantize/postprocess.js";
-import type { ProofSystem } from "../6-prove/systems.js";
+import { PROOF_SYSTEMS, type ProofSystem } from "../6-prove/systems.js";
+import { fail } from "../errors.js";
 
-/** Every choice a build made: enough to rebuild it byte for byte and to check later steps' inputs. */
-export interface Settings {
-  zkmlc: string;
-  model: { file: string; sha256: string; opset: number; producer: string };
-  scales: { input: number; param: number };
-  rounding: "half-away-from-zero";
-  visibility: { input: Visibility; output: "public" };
-  calibration: { source: string; samples: number };
-  /** Where a (Log)Softmax graph output is computed ("outside": after decoding; absent in older builds). */
-  softmax?: SoftmaxMode;
-  inputs: SettingsInput[];
-  outputs: SettingsOutput[];
-  /** The proof system the circuit was compiled for (it decides circom's optimization level). */
-  system: ProofSystem;
-  circuit: {
-    optimization: "O1" | "O2";
-    constraints: number;
-    estimatedConstraints: number;
-    publicSignals: number;
-    sha256: { circuit: string; r1cs: string };
-  };
-  nodes: SettingsNode[];
-  /** Written by `setup`: which keys belong to this circuit, per proof system. */
-  keys?: Partial<Record<ProofSystem, KeyRecord>>;
-}
+/*
+ * The records zkmlc writes and reads back, as schemas: a damaged or hand-edited file is a clear
+ * corrupt-artifact error when it is read, never a crash deep in a later step. The types are inferred
+ * from the schemas, so the two cannot drift apart.
+ */
 
-export interface KeyRecord {
-  /** sha256 of the r1cs the keys were made for, and of the key files. */
-  r1cs: string;
-  zkey: string;
-  vkey: string;
-  ptau: { file: string; sha256: string | null; power: number; local: boolean };
-  /** Phase-2 contributions after the initial key (Groth16); local development keys count as 0. */
-  contributions: number;
-  beacon: boolean;
-}
+const int = z.number().int();
+const count = int.nonnegative();
+const sha = z.string().regex(/^[0-9a-f]{64}$/);
+const shape = z.array(count);
+const visibility = z.enum(["public", "private"]);
+const integer = z.string().regex(/^-?[0-9]+$/);
 
-export interface SettingsInput {
-  name: string;
-  signal: string;
-  shape: number[];
-  scale: number;
-  /** Calibrated real range, and the integer range prove/verify accept. */
-  range: [number, number];
-  intRange: [string, string];
-  /** Width of the in-circuit range check (private inputs). */
-  bits: number;
-  visibility: Visibility;
-}
+const SettingsInputSchema = z.object({
+  name: z.string(),
+  signal: z.string(),
+  shape,
+  scale: count,
+  /** Calibrated real range, and its integers: what `prove` accepts. */
+  range: z.tuple([z.number(), z.number()]),
+  intRange: z.tuple([integer, integer]),
+  /**
+   * The circuit enforces intRange[0] + [0, 2^bits), or exactly intRange with inputCheck "exact", public
+   * or private: what any verifier accepts.
+   */
+  bits: int.min(1).max(252),
+  visibility,
+});
 
-export interface SettingsOutput {
-  name: string;
-  signal: string;
-  shape: number[];
-  scale: number;
-  /** Proven worst-case |circuit − float| over the calibrated input range (quantization only). */
-  errorBound: number;
+const SettingsOutputSchema = z.object({
+  name: z.string(),
+  signal: z.string(),
+  shape,
+  scale: int,
+  /** Proven worst-case |circuit − float| over the enforced input range (quantization only). */
+  errorBound: z.number(),
   /**
    * Applied outside the circuit when decoding (--softmax outside): the public signals are the logits
    * (bound `logitsErrorBound`), decoded values are their (Log)Softmax (bound `errorBound`).
    */
-  postprocess?: Postprocess & { logitsErrorBound: number };
-}
+  postprocess: z
+    .object({
+      op: z.enum(["Softmax", "LogSoftmax"]),
+      axis: count,
+      coerce2d: z.boolean(),
+      logitsErrorBound: z.number(),
+    })
+    .optional(),
+});
 
-export interface SettingsNode {
-  index: number;
-  name: string;
-  op: string;
-  outputShapes: number[][];
-  scale: number | null;
-  bits: number | null;
-  constraints: number;
+const SettingsNodeSchema = z.object({
+  index: count,
+  name: z.string(),
+  op: z.string(),
+  outputShapes: z.array(shape),
+  scale: int.nullable(),
+  bits: count.nullable(),
+  constraints: count,
+});
+
+/** Every choice a build made: enough to rebuild it byte for byte and to check later steps' inputs. */
+export const SettingsSchema = z.object({
+  zkmlc: z.string(),
+  model: z.object({ file: z.string(), sha256: sha, opset: int, producer: z.string() }),
+  scales: z.object({ input: count, param: count }),
+  rounding: z.literal("half-away-from-zero"),
+  visibility: z.object({ input: visibility, output: z.literal("public") }),
+  /** How inputs are range-checked in the circuit. */
+  inputCheck: z.enum(["pow2", "exact"]),
+  calibration: z.object({ source: z.string(), samples: count }),
+  /** Where a (Log)Softmax graph output is computed ("outside": after decoding). */
+  softmax: z.enum(["circuit", "outside"]),
+  inputs: z.array(SettingsInputSchema),
+  outputs: z.array(SettingsOutputSchema).min(1),
+  /** The proof system the circuit was compiled for (it decides circom's optimization level). */
+  system: z.enum(PROOF_SYSTEMS),
+  circuit: z.object({
+    optimization: z.enum(["O1", "O2"]),
+    constraints: count,
+    estimatedConstraints: count,
+    publicSignals: count,
+    /** The witness generator (wasm) and symbol table too: every compile artifact a step reads is checked. */
+    sha256: z.object({ circuit: sha, r1cs: sha, wasm: sha, sym: sha }),
+  }),
+  nodes: z.array(SettingsNodeSchema),
+});
+
+export type Settings = z.infer<typeof SettingsSchema>;
+export type SettingsInput = z.infer<typeof SettingsInputSchema>;
+export type SettingsOutput = z.infer<typeof SettingsOutputSchema>;
+export type SettingsNode = z.infer<typeof SettingsNodeSchema>;
+
+/** `<build>/<system>/keys/keys.json`, written by setup with the keys: what they are and how they were made. */
+export const KeyRecordSchema = z.object({
+  system: z.enum(PROOF_SYSTEMS),
+  /** sha256 of the settings.json and r1cs the keys were made for, and of the key files. */
+  settings: sha,
+  r1cs: sha,
+  zkey: sha,
+  vkey: sha,
+  ptau: z.object({ file: z.string(), sha256: sha.nullable(), power: count, local: z.boolean() }),
+  /** Phase-2 contributions after the initial key (Groth16); local development keys count as 0. */
+  contributions: count,
+  beacon: z.boolean(),
+});
+
+export type KeyRecord = z.infer<typeof KeyRecordSchema>;
+
+/**
+ * What verify reads of a proof record's output.json (prove.ts writes the whole ProofOutputFile): the
+ * circuit's outputs and the key the proof was made with.
+ */
+export const ProofOutputSchema = z.looseObject({
+  outputs: z.array(z.looseObject({ circuit: z.array(z.number()) })),
+  predicted: count,
+  system: z.enum(PROOF_SYSTEMS),
+  key: z.object({ vkey: sha, contributions: count, beacon: z.boolean() }),
+});
+
+/** `value` checked against `schema`, or a corrupt-artifact error naming the file and the first problem. */
+export function parseRecord<T>(schema: z.ZodType<T>, value: unknown, path: string, hint: string): T {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  const where = issue && issue.path.length > 0 ? ` at ${issue.path.join(".")}` : "";
+  return fail(
+    "corrupt-artifact",
+    `${path} is not a valid zkmlc record${where}: ${issue?.message ?? "invalid"}`,
+    {
+      hint,
+    },
+  );
 }
 
 /** Options that decide a build; everything else in Settings is derived from them and the model. */
@@ -81,6 +143,8 @@ export interface CompileOptions {
   inputScale?: number;
   paramScale?: number;
   inputVisibility?: Visibility;
+  /** "pow2" (default): inputs checked to lo + [0, 2^bits); "exact": to [lo, hi], twice the constraints. */
+  inputCheck?: InputCheck;
   /** JSON file of calibration samples (same formats as --input, or an array of them). */
   calibration?: string;
   /** Explicit real range for every input, overriding calibration. */
@@ -91,6 +155,11 @@ export interface CompileOptions {
   softmax?: SoftmaxMode;
   /** Refuse (error too-large) before running circom when the estimated constraint count exceeds this. */
   maxConstraints?: number;
+  /**
+   * --input-shape: concrete shapes of graph inputs by name, for dims the model leaves symbolic. The
+   * resolved shapes are recorded in settings.inputs[].shape, which later steps decode the model with.
+   */
+  inputShapes?: Record<string, number[]>;
 }
 
 /**
@@ -102,5 +171,6 @@ export const DEFAULTS = {
   inputScale: 8,
   paramScale: 12,
   inputVisibility: "private" as Visibility,
+  inputCheck: "pow2" as InputCheck,
   inputRange: [-1, 1] as [number, number],
 };

@@ -1,103 +1,123 @@
-import { BN254_R } from "../6-prove/groth16_setup.js";
+import { existsSync } from "node:fs";
+import type { z } from "zod";
 import { snarkVerify } from "../6-prove/snark_verify.js";
 import type { ProofSystem } from "../6-prove/systems.js";
 import { exportSolidityVerifier } from "../6-prove/verifier_export.js";
-import { readJsonFile, requireSystemArtifact, systemArtifactPath, writeAtomic } from "../artifacts.js";
-import { type Build, loadBuild } from "./build.js";
-import { loadKeys } from "./setup.js";
-import { decodeOutput, toSigned } from "./witness.js";
+import { keyPath, proofPath, readJsonFile, requireFile, verifierPath, writeAtomic } from "../artifacts.js";
+import { withBuildLock } from "../lock.js";
+import { type OpenBuild, openBuild } from "./build.js";
+import { readKeys, setupCommand } from "./keys.js";
+import { type DecodedSignals, decodePublicSignals } from "./public-signals.js";
+import { type KeyRecord, ProofOutputSchema, parseRecord } from "./settings.js";
 
 export interface VerifyResult {
   valid: boolean;
   /** Why it is invalid, when it is. */
   reason?: string;
-  /** Outputs decoded from the public signals. */
+  system: ProofSystem;
+  /** Outputs decoded from the public signals that were verified (empty when they cannot be decoded). */
   outputs: { name: string; values: number[] }[];
+  /** argmax of the first decoded output. */
+  predicted: number;
+  /** Public graph inputs read from the same signals (integers, as the circuit holds them). */
+  inputs: { name: string; values: string[] }[];
+}
+
+/** A proof record: proof.json and public.json, and the output.json prove wrote beside them. */
+export interface ProofRecord {
+  proof: unknown;
+  signals: unknown;
+  output?: ProofOutput;
+}
+
+type ProofOutput = z.infer<typeof ProofOutputSchema>;
+
+export async function readProofRecord(build: OpenBuild, system: ProofSystem): Promise<ProofRecord> {
+  const step = `zkmlc prove ${build.dir} --input <input.json> --system ${system}`;
+  const proof = await readJsonFile<unknown>(requireFile(proofPath(build.dir, system, "proof"), step));
+  const signals = await readJsonFile<unknown>(requireFile(proofPath(build.dir, system, "public"), step));
+  const out = proofPath(build.dir, system, "output");
+  const hint = `prove again: \`${step}\``;
+  const output = existsSync(out)
+    ? parseRecord(ProofOutputSchema, await readJsonFile<unknown>(out, hint), out, hint)
+    : undefined;
+  return { proof, signals, output };
+}
+
+function keyLabel(k: Pick<KeyRecord, "contributions" | "beacon">): string {
+  if (k.contributions === 0) return "the initial key";
+  return `${k.contributions} phase-2 contribution(s)${k.beacon ? " and the beacon" : ""}`;
+}
+
+/** output.json's circuit values must be what the public signals carry: the record is read as a whole. */
+function recordMismatch(output: ProofOutput, decoded: DecodedSignals): string | undefined {
+  const outs = output.outputs;
+  const same =
+    outs.length === decoded.outputs.length &&
+    decoded.outputs.every(
+      (d, k) =>
+        outs[k]?.circuit.length === d.values.length && d.values.every((v, i) => outs[k]?.circuit[i] === v),
+    );
+  if (!same) return "output.json does not hold the outputs that public.json carries (the record was altered)";
+  if (output.predicted !== decoded.predicted)
+    return "output.json's predicted class is not the argmax of the outputs public.json carries";
+  return undefined;
 }
 
 /**
- * Public signals are the outputs, then the public inputs. A public input must also lie in its
- * calibrated range: the circuit's no-wrap-around argument assumes it, so it is checked here.
+ * The `verify` step: proof.json against public.json with the verification key, and the outputs decoded
+ * from those public signals. Reads settings.json, the keys record and the proof record only.
  */
-function decodePublic(
-  build: Build,
-  signals: string[],
-): { outputs: VerifyResult["outputs"]; problem?: string } {
-  const s = build.settings;
-  const expected = s.circuit.publicSignals;
-  if (!Array.isArray(signals) || signals.length !== expected) {
-    return {
-      outputs: [],
-      problem: `public.json holds ${Array.isArray(signals) ? signals.length : "no"} signals, the circuit has ${expected}`,
-    };
-  }
-  let values: bigint[];
-  try {
-    values = signals.map((v) => BigInt(v));
-  } catch {
-    return { outputs: [], problem: "public.json holds a value that is not an integer" };
-  }
-  if (values.some((v) => v < 0n || v >= BN254_R))
-    return { outputs: [], problem: "a public signal is not a field element (>= p)" };
-  let at = 0;
-  const outputs = s.outputs.map((o) => {
-    const n = o.shape.reduce((a, b) => a * b, 1);
-    const vals = decodeOutput(
-      values.slice(at, at + n).map((v) => toSigned(v, BN254_R)),
-      o,
-    );
-    at += n;
-    return { name: o.name, values: vals };
-  });
-  for (const inp of s.inputs) {
-    if (inp.visibility !== "public") continue;
-    const n = inp.shape.reduce((a, b) => a * b, 1);
-    const [lo, hi] = [BigInt(inp.intRange[0]), BigInt(inp.intRange[1])];
-    const bad = values
-      .slice(at, at + n)
-      .findIndex((v) => toSigned(v, BN254_R) < lo || toSigned(v, BN254_R) > hi);
-    if (bad >= 0)
-      return {
-        outputs,
-        problem: `public input "${inp.name}" element ${bad} is outside its calibrated range`,
-      };
-    at += n;
-  }
-  return { outputs };
-}
-
-/** The proof, public signals and verification key of one system, checked to belong to this build. */
-export async function loadProof(buildDir: string, system?: ProofSystem) {
-  const build = await loadBuild(buildDir);
-  const sys = system ?? build.settings.system ?? "groth16";
-  await loadKeys(build, sys, ["vkey"]);
-  const vkey = await readJsonFile<object>(requireSystemArtifact(buildDir, sys, "vkey"));
-  const proof = await readJsonFile<object>(requireSystemArtifact(buildDir, sys, "proof"));
-  const signals = await readJsonFile<string[]>(requireSystemArtifact(buildDir, sys, "public"));
-  return { build, system: sys, vkey, proof, signals };
-}
-
-/** The `verify` step: checks proof.json against public.json with the verification key. */
 export async function verify(buildDir: string, opts: { system?: ProofSystem } = {}): Promise<VerifyResult> {
-  const { build, system, vkey, proof, signals } = await loadProof(buildDir, opts.system);
-  const { outputs, problem } = decodePublic(build, signals);
-  if (problem) return { valid: false, reason: problem, outputs };
-  const valid = await snarkVerify(system, vkey, signals, proof);
-  return valid
-    ? { valid, outputs }
-    : { valid, reason: "the proof does not verify against public.json", outputs };
+  return withBuildLock(buildDir, "verify", async () => {
+    const build = await openBuild(buildDir);
+    const system = opts.system ?? build.settings.system ?? "groth16";
+    const keys = await readKeys(build, system, ["vkey"]);
+    const vkey = await readJsonFile<object>(keyPath(buildDir, system, "vkey"));
+    const { proof, signals, output } = await readProofRecord(build, system);
+    const decoded = decodePublicSignals(build.settings, signals);
+    const result = (valid: boolean, reason?: string): VerifyResult => ({
+      valid,
+      ...(reason ? { reason } : {}),
+      system,
+      outputs: decoded.outputs,
+      predicted: decoded.predicted,
+      inputs: decoded.inputs.map((i) => ({ name: i.name, values: i.values.map(String) })),
+    });
+    if (decoded.problem) return result(false, decoded.problem);
+    const altered = output ? recordMismatch(output, decoded) : undefined;
+    if (altered) return result(false, altered);
+    if (await snarkVerify(system, vkey, signals as string[], proof as object)) return result(true);
+    if (output && output.key.vkey !== keys.vkey)
+      return result(
+        false,
+        `the proof was made with another ${system} key of this circuit (${keyLabel(output.key)}); the key is now ${keyLabel(keys)}: prove again with \`zkmlc prove ${buildDir} --input <input.json>\``,
+      );
+    return result(false, "the proof does not verify against public.json with this verification key");
+  });
 }
 
-/** The `export-verifier` step: snarkjs's Solidity verifier for this build's key. */
+/** The `export-verifier` step: the Solidity verifier of the build's verification key. */
 export async function exportVerifier(
   buildDir: string,
   opts: { system?: ProofSystem; out?: string } = {},
 ): Promise<{ path: string; bytes: number; system: ProofSystem }> {
-  const build = await loadBuild(buildDir);
-  const system = opts.system ?? build.settings.system ?? "groth16";
-  await loadKeys(build, system, ["zkey"]);
-  const sol = await exportSolidityVerifier(systemArtifactPath(buildDir, system, "zkey"));
-  const path = opts.out ?? systemArtifactPath(buildDir, system, "verifier");
-  await writeAtomic(path, sol);
-  return { path, bytes: Buffer.byteLength(sol), system };
+  return withBuildLock(buildDir, "export-verifier", async () => {
+    const build = await openBuild(buildDir);
+    const system = opts.system ?? build.settings.system ?? "groth16";
+    const sol = await verifierSource(build, system);
+    const path = opts.out ?? verifierPath(buildDir, system);
+    await writeAtomic(path, sol);
+    return { path, bytes: Buffer.byteLength(sol), system };
+  });
+}
+
+/** The Solidity verifier of a build's keys record (the verification key only). */
+export async function verifierSource(build: OpenBuild, system: ProofSystem): Promise<string> {
+  await readKeys(build, system, ["vkey"]);
+  const vkey = await readJsonFile<unknown>(
+    keyPath(build.dir, system, "vkey"),
+    `run \`${setupCommand(build.dir, system)}\``,
+  );
+  return exportSolidityVerifier(vkey);
 }

@@ -22,7 +22,7 @@ afterAll(releaseCurves);
 function edited(dir: string, system: ProofSystem, file: string, edit: (v: never) => unknown): string {
   const d = mkdtempSync(join(tmp, "edit-"));
   cpSync(dir, d, { recursive: true });
-  const path = join(d, system, file);
+  const path = join(d, system, "proof", file);
   writeFileSync(path, JSON.stringify(edit(JSON.parse(readFileSync(path, "utf8")) as never)));
   return d;
 }

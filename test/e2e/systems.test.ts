@@ -29,9 +29,9 @@ describe.each<ProofSystem>(["plonk", "fflonk"])("%s", (system) => {
     expect(await verify(dir)).toMatchObject({ valid: true });
     const bad = mkdtempSync(join(tmp, `${system}-bad-`));
     cpSync(dir, bad, { recursive: true });
-    const pub = JSON.parse(readFileSync(join(bad, system, "public.json"), "utf8")) as string[];
+    const pub = JSON.parse(readFileSync(join(bad, system, "proof", "public.json"), "utf8")) as string[];
     writeFileSync(
-      join(bad, system, "public.json"),
+      join(bad, system, "proof", "public.json"),
       JSON.stringify([(BigInt(pub[0] ?? 0) + 1n).toString(), ...pub.slice(1)]),
     );
     expect((await verify(bad)).valid).toBe(false);
@@ -62,8 +62,13 @@ describe("ceremony powers of tau (made with snarkjs's own ceremony commands)", (
 
     const c = await contribute(dir, { entropy: "a second party's entropy" });
     expect(c.contributions).toBe(2);
+    // The proof made before the contribution says why it no longer verifies.
+    expect(await verify(dir)).toMatchObject({
+      valid: false,
+      reason: expect.stringMatching(/made with another groth16 key .*1 phase-2 contribution.*now 2 phase-2/),
+    });
     const b = await contribute(dir, {
-      beacon: "0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f",
+      beacon: "0x0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f",
       beaconIterations: 10,
     });
     expect(b.beacon).toBe(true);

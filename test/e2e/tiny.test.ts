@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { releaseCurves } from "../../src/6-prove/curve.js";
 import { BN254_R } from "../../src/6-prove/groth16_setup.js";
+import { num } from "../../src/cli/format.js";
 import { compile } from "../../src/steps/compile.js";
 import { prove } from "../../src/steps/prove.js";
 import { type RunResult, run } from "../../src/steps/run.js";
@@ -16,9 +17,9 @@ const tmp = mkdtempSync(join(tmpdir(), "zkmlc-tiny-"));
 const dir = join(tmp, "build");
 let result: RunResult;
 
-const readJson = (f: string) => JSON.parse(readFileSync(join(dir, "groth16", f), "utf8"));
+const readJson = (f: string) => JSON.parse(readFileSync(join(dir, "groth16", "proof", f), "utf8"));
 const writeJson = (d: string, f: string, v: unknown) =>
-  writeFileSync(join(d, "groth16", f), JSON.stringify(v));
+  writeFileSync(join(d, "groth16", "proof", f), JSON.stringify(v));
 
 /** A copy of the build directory whose `file` is replaced by `edit(original)`. */
 function tampered(file: string, edit: (v: never) => unknown): string {
@@ -69,15 +70,16 @@ describe("tiny example end to end", () => {
   it("refuses keys that belong to another circuit, saying how to rebuild", async () => {
     const d = mkdtempSync(join(tmp, "mismatch-"));
     cpSync(dir, d, { recursive: true });
-    appendFileSync(join(d, "groth16", "circuit.zkey"), "x");
+    appendFileSync(join(d, "groth16", "keys", "circuit.zkey"), "x");
     await expect(prove(d, input)).rejects.toMatchObject({
       code: "mismatched-artifacts",
       hint: expect.stringMatching(/zkmlc setup/),
     });
     await compile(model, d, { inputRange: [-1, 1], paramScale: 6 });
     await expect(prove(d, input)).rejects.toMatchObject({
-      code: "missing-artifact",
-      message: /no groth16 keys/,
+      code: "mismatched-artifacts",
+      message: /groth16 keys were made for another circuit/,
+      hint: expect.stringMatching(/zkmlc setup/),
     });
   });
 
@@ -112,13 +114,23 @@ describe("tiny example end to end", () => {
 
   it("CLI: verify prints valid and exits 0, --json gives one object, errors exit 1 with code and hint", () => {
     const ok = zkmlc("verify", dir);
-    expect(ok).toMatchObject({ code: 0, stdout: "valid\n" });
+    expect(ok.code).toBe(0);
+    // The outputs printed are those decoded from the verified public signals.
+    const [y0, y1] = result.verify.outputs[0]?.values ?? [];
+    expect(ok.stdout).toBe(
+      `valid\noutput: [${num(y0 ?? NaN)}, ${num(y1 ?? NaN)}]\npredicted class: ${result.verify.predicted}\n`,
+    );
     const json = JSON.parse(zkmlc("--json", "verify", dir).stdout);
-    expect(json).toMatchObject({ ok: true, valid: true });
+    expect(json).toMatchObject({
+      ok: true,
+      valid: true,
+      predicted: result.prove.output.predicted,
+      outputs: [{ name: "output", values: result.prove.output.outputs[0]?.circuit }],
+    });
     const missing = zkmlc("prove", join(tmp, "nowhere"), "--input", input);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(
-      /^error\[missing-artifact\]: build directory .* does not exist\n {2}hint: run `zkmlc compile` first/,
+      /^error\[missing-artifact\]: build directory .* does not exist\n {2}hint: run `zkmlc compile <model.onnx> -o .*nowhere` first/,
     );
     const invalid = tampered("public.json", (s: string[]) => [
       (BigInt(s[0] ?? 0) + 1n).toString(),

@@ -36,7 +36,7 @@ export function div(
     if (dl < 1n)
       ctx.error(
         "unsupported-op",
-        "a divisor can be zero or negative within the calibrated range",
+        "a divisor can be zero or negative within the range its inputs are checked to",
         "zkmlc divides by signals proven positive; check the model or the calibrated range",
       );
     const nl = num.lo[i] as bigint;

@@ -155,7 +155,8 @@ export function approximate(
     const ch = hi > dh ? dh : undefined;
     if (cl !== undefined || ch !== undefined) {
       const err = saturationError(f, x, lo, hi, dl, dh);
-      const inner = { lo: cl ?? lo, hi: ch ?? hi, scale: x.scale };
+      // The clamped range; a range wholly past one end of the domain clamps to that end.
+      const inner = { lo: cl ?? (lo > dh ? dh : lo), hi: ch ?? (hi < dl ? dl : hi), scale: x.scale };
       const clamped =
         bitsUnsigned(inner.hi - inner.lo) <= maxBits
           ? choosePoly(f, inner, outScale, Math.max(0, fullTarget - err), opts)

@@ -31,7 +31,7 @@ export function sqrt(
   if (x.lo.some((l) => l < 0n))
     ctx.error(
       "unsupported-op",
-      "the argument of a square root can be negative within the calibrated range",
+      "the argument of a square root can be negative within the range its inputs are checked to",
       "check the model or the calibrated input range",
     );
   const lo = x.lo.map(isqrt);
