@@ -32,7 +32,7 @@ pragma circom 2.1.0;
 //                 rows), where OneHot's outputs each hold K terms.
 //
 // Tests: test/circuits/onehot.test.ts (exact counts, every in, forged vectors and indices, the emitted prim).
-// Used by src/3-quantize/prims/onehot.ts (the onehot prim) for src/ops/select.ts (Gather, GatherElements,
+// Used by src/3-lower/prims/onehot.ts (the onehot prim) for src/3-lower/ops/lib/select.ts (Gather, GatherElements,
 // OneHot with indices computed from the input).
 
 template OneHot(K, CHECK) {

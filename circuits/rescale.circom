@@ -3,7 +3,7 @@ pragma circom 2.1.0;
 // zkmlc circuit library: rescale (signed, rounding half away from zero).
 //
 // Rescale(N, k)
-//   Proves:       out = roundShift(in, k) of src/3-quantize/rounding.ts: in / 2^k rounded to the nearest
+//   Proves:       out = roundShift(in, k) of src/3-lower/rounding.ts: in / 2^k rounded to the nearest
 //                 integer, ties away from zero.
 //   Assumption:   in ∈ [-2^(N-1), 2^(N-1)) as a signed integer (the caller's bound analysis guarantees it;
 //                 pick N = bitsSigned(lo, hi)). An input outside that range makes the decomposition

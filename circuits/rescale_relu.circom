@@ -4,7 +4,7 @@ pragma circom 2.1.0;
 //
 // RescaleRelu(N, k)
 //   Proves:       out = max(0, floor((in + h) / 2^k)),  h = 2^(k-1) for k >= 1, h = 0 for k = 0,
-//                 which equals rescaleRelu(in, k) = max(0, roundShift(in, k)) of src/3-quantize/rounding.ts
+//                 which equals rescaleRelu(in, k) = max(0, roundShift(in, k)) of src/3-lower/rounding.ts
 //                 (roundShift rounds half away from zero; see the proof below).
 //                 With k = 0 it is a plain ReLU: out = max(0, in).
 //   Assumption:   in + h ∈ [-2^(N-1), 2^(N-1)) as a signed integer (the caller's bound analysis guarantees

@@ -18,12 +18,12 @@ pragma circom 2.1.0;
 //   FloorSqrt(NX, NS)     out = floor(sqrt(in))                           NS + 2·NX + 1
 //   OneHot(K, CHECK)      out[k] = [in = k], k < K (CHECK: in < K)        max(0, K − 2); CHECK: max(1, K − 1)
 //   OneHotHint(K)         out[k] = [in = k], k < K, in < K                K
-//   (generated per model) piecewise polynomials: see src/3-quantize/prims/poly.ts
+//   (generated per model) piecewise polynomials: see src/3-lower/prims/poly.ts
 // Inputs are `in`, outputs `out`. `in` may be any linear combination of other signals with constant
 // coefficients (a layer's W·x + b): the --O2 counts stay exact (test/circuits/library.test.ts); the --O1
 // counts are for `in` being a plain signal. All widths N, n must come from the bound analysis
-// (src/3-quantize/rounding.ts: bitsSigned, bitsUnsigned); parameters are checked with compile-time asserts.
-// roundShift rounds half away from zero (src/3-quantize/rounding.ts is the specification).
+// (src/3-lower/rounding.ts: bitsSigned, bitsUnsigned); parameters are checked with compile-time asserts.
+// roundShift rounds half away from zero (src/3-lower/rounding.ts is the specification).
 
 include "range_check.circom";
 include "rescale_relu.circom";

@@ -1,6 +1,7 @@
 /** conformance.json (every result) and CONFORMANCE.md (totals, per-op table, reasons), deterministic order. */
+
+import { OPS } from "../src/3-lower/ops/registry.js";
 import { mdTable } from "../src/bench/format.js";
-import { OPS } from "../src/ops/registry.js";
 import type { Status, TestResult } from "./result.js";
 import { OP_SCOPE } from "./scope.js";
 import { SUITES, type SuiteName } from "./suites.js";

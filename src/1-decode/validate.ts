@@ -109,4 +109,20 @@ export function checkStructure(graph: Graph): void {
       producer.set(o, n.index);
     }
   }
+  // Topological order: every input of a node comes before it; every graph output is produced.
+  const known = new Set([...graph.inputs.map((i) => i.name), ...graph.constants.keys(), ""]);
+  for (const n of graph.nodes) {
+    for (const i of n.inputs) {
+      if (!known.has(i)) {
+        fail("bad-onnx", `input "${i}" is not produced by any earlier node, initializer or graph input`, {
+          node: nodeRef(n),
+          hint: "the graph must be topologically sorted (onnx.checker.check_model reports this)",
+        });
+      }
+    }
+    for (const o of n.outputs) known.add(o);
+  }
+  for (const o of graph.outputs) {
+    if (!known.has(o.name)) fail("bad-onnx", `graph output "${o.name}" is not produced by any node`);
+  }
 }

@@ -1,5 +1,5 @@
 import type { AttrValue, ConstTensor, Graph, GraphNode } from "../1-decode/graph.js";
-import { batchNormAffine, batchNormUnsupported } from "../ops/batchnormalization.js";
+import { batchNormAffine, batchNormUnsupported } from "./batchnorm-math.js";
 
 /**
  * Fold inference-mode BatchNormalization into the Conv or Gemm that produces its input, when that

@@ -2,9 +2,9 @@ import { describe, expect, it } from "vitest";
 import { checkAgainstFloat, rng, uniform } from "../../test/support/op-check.js";
 import { decodeModel } from "../1-decode/decode.js";
 import { attr, buildModel, DataType, node, tensorProto, valueInfo } from "../1-decode/onnx-builder.js";
-import { evaluatePlan } from "../3-quantize/evaluate.js";
-import { quantize } from "../3-quantize/quantize.js";
-import { quantizeNumber } from "../3-quantize/quantize-value.js";
+import { evaluatePlan } from "../3-lower/evaluate.js";
+import { quantize } from "../3-lower/quantize.js";
+import { quantizeNumber } from "../3-lower/quantize-value.js";
 import { reluBeforeMaxPool } from "./relu-before-maxpool.js";
 
 const r = rng(12);
@@ -71,7 +71,7 @@ describe("reluBeforeMaxPool", () => {
       const b = evaluatePlan(after, [x])[after.outputs[0]?.tensor ?? -1];
       expect(b).toEqual(a);
     }
-    const { primConstraints } = await import("../3-quantize/ir.js");
+    const { primConstraints } = await import("../3-lower/prims/registry.js");
     const cost = (p: typeof before) =>
       p.nodes
         .flatMap((n) => n.prims)

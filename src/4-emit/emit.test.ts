@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { witnessMutations } from "../../test/support/mutations.js";
 import { checkCircuit, FIXED, rng, singleOp, uniform, writeTempModel } from "../../test/support/op-check.js";
 import { attr } from "../1-decode/onnx-builder.js";
-import { PIN_ABOVE } from "../3-quantize/output-rank.js";
+import { PIN_ABOVE } from "../3-lower/output-rank.js";
 import { planModel } from "../steps/compile.js";
 import { emitCircuit } from "./emit.js";
 

@@ -1,3 +1,6 @@
+import type { Plan } from "../3-lower/ir.js";
+import { bug } from "../errors.js";
+
 /** Circom identifiers for graph inputs/outputs: prefixed (so `input` and other keywords are safe) and unique. */
 export function circuitNames(prefix: string, onnxNames: string[]): string[] {
   const used = new Set<string>();
@@ -13,4 +16,28 @@ export function circuitNames(prefix: string, onnxNames: string[]): string[] {
 /** The signal array that holds tensor `id` inside the model template. */
 export function tensorSignal(id: number): string {
   return `t${id}`;
+}
+
+/**
+ * The Circom names of a plan's signals, shared by both backends: `in_<input>` and `out_<output>` for the
+ * graph inputs and outputs, `t<id>` for every other tensor (set by the emitter as it goes: `signal`).
+ */
+export function signalNames(plan: Plan): {
+  inputNames: string[];
+  outputNames: string[];
+  signal: Map<number, string>;
+  name: (id: number) => string;
+} {
+  const inputNames = circuitNames(
+    "in",
+    plan.inputs.map((p) => plan.tensors[p.out]?.onnxName ?? ""),
+  );
+  const outputNames = circuitNames(
+    "out",
+    plan.outputs.map((o) => o.onnxName),
+  );
+  const signal = new Map<number, string>();
+  for (const [i, p] of plan.inputs.entries()) signal.set(p.out, inputNames[i] as string);
+  const name = (id: number) => signal.get(id) ?? bug(`tensor ${id} has no signal`);
+  return { inputNames, outputNames, signal, name };
 }

@@ -1,4 +1,4 @@
-import { table } from "../cli/format.js";
+import { table } from "../format.js";
 import type { Comparison } from "./compare.js";
 import { int, mib, pct, ratio, secs } from "./format.js";
 import type { BenchReport } from "./types.js";

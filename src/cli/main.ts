@@ -2,13 +2,14 @@
 import { basename } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { parseInputShapes } from "../1-decode/input-shapes.js";
+import { OPS } from "../3-lower/ops/registry.js";
 import { releaseCurves } from "../6-prove/curve.js";
 import { PROOF_SYSTEMS, type ProofSystem } from "../6-prove/systems.js";
 import { parseMaxRegression } from "../bench/compare.js";
 import { runBench } from "../bench/run-bench.js";
 import { comparisonText, summaryText } from "../bench/text.js";
 import { fail, ZkmlError } from "../errors.js";
-import { OPS } from "../ops/registry.js";
+import { num, seconds, shapes, table } from "../format.js";
 import { accuracy } from "../steps/accuracy.js";
 import { compile } from "../steps/compile.js";
 import { calldata, verifyEvm } from "../steps/evm.js";
@@ -20,7 +21,6 @@ import { contribute, devSetupWarning, setup, verifySetup } from "../steps/setup.
 import { exportVerifier, verify } from "../steps/verify.js";
 import { VERSION } from "../version.js";
 import { benchProgress } from "./bench-progress.js";
-import { num, seconds, shapes, table } from "./format.js";
 import { type SetupFlags, setupMode } from "./setup-mode.js";
 
 /** What a command hands back: a JSON object for --json, and lines for humans. */

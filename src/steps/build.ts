@@ -2,9 +2,8 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { decodeModel } from "../1-decode/decode.js";
 import type { Graph } from "../1-decode/graph.js";
-import { rewrite } from "../2-rewrite/rewrite.js";
-import type { Plan } from "../3-quantize/ir.js";
-import { quantize } from "../3-quantize/quantize.js";
+import type { Plan } from "../3-lower/ir.js";
+import { quantize } from "../3-lower/quantize.js";
 import { emitCircuit } from "../4-emit/emit.js";
 import { readSymbols } from "../5-compile/r1cs.js";
 import { loadWitnessCalculator, type WitnessCalculator } from "../6-prove/witness.js";
@@ -17,7 +16,7 @@ import {
   toJson,
 } from "../artifacts.js";
 import { fail, ZkmlError } from "../errors.js";
-import { circuitHeader, type Planned, quantOptions, settingsOf } from "./compile.js";
+import { circuitHeader, graphOf, type Planned, quantOptions, settingsOf } from "./compile.js";
 import { sha256, sha256File } from "./hash.js";
 import { parseRecord, type Settings, SettingsSchema } from "./settings.js";
 
@@ -93,7 +92,7 @@ export async function loadBuild(dir: string): Promise<Build> {
   try {
     // The input shapes compile resolved (from the model, --input-shape or a batch dim taken as 1).
     const inputShapes = Object.fromEntries(settings.inputs.map((i) => [i.name, i.shape]));
-    graph = rewrite(decodeModel(bytes, { inputShapes }));
+    graph = graphOf(decodeModel(bytes, { inputShapes }));
     plan = await quantize(graph, quantOptions(settings));
   } catch (e) {
     if (!(e instanceof ZkmlError) || e.code === "bug") throw e;

@@ -5,24 +5,26 @@ import { decodeModel } from "../1-decode/decode.js";
 import type { Graph } from "../1-decode/graph.js";
 import { typeCheck } from "../1-decode/type-check.js";
 import { rewrite } from "../2-rewrite/rewrite.js";
-import { type InputCheck, type Plan, primConstraints } from "../3-quantize/ir.js";
-import { outputWiring } from "../3-quantize/output-rank.js";
-import { postprocessBound, type SoftmaxMode } from "../3-quantize/postprocess.js";
+import type { InputCheck, Plan } from "../3-lower/ir.js";
+import { RECURRENT_OPS } from "../3-lower/ops/lib/recurrent.js";
+import { outputWiring } from "../3-lower/output-rank.js";
+import { postprocessBound, type SoftmaxMode } from "../3-lower/postprocess.js";
+import { primConstraints } from "../3-lower/prims/registry.js";
 import {
   inputIntRange,
   inputScaleOf,
   type QuantOptions,
   quantize,
   tooLargeHint,
-} from "../3-quantize/quantize.js";
-import { bitsSigned } from "../3-quantize/rounding.js";
+} from "../3-lower/quantize.js";
+import { bitsSigned } from "../3-lower/rounding.js";
+import { checkSupported } from "../3-lower/supported.js";
 import { type EmittedCircuit, emitCircuit } from "../4-emit/emit.js";
 import { compileCircom, copyCircuitLibrary } from "../5-compile/circom.js";
 import { circomOptimization, type ProofSystem } from "../6-prove/systems.js";
 import { ARTIFACTS } from "../artifacts.js";
 import { fail } from "../errors.js";
 import { withBuildLock } from "../lock.js";
-import { RECURRENT_OPS } from "../ops/recurrent.js";
 import { VERSION } from "../version.js";
 import { commitCompile, prepareBuildDir } from "./build-dir.js";
 import { sha256, sha256File } from "./hash.js";
@@ -56,9 +58,15 @@ export async function readModel(
     });
   }
   const decoded = decodeModel(bytes, { inputShapes: opts.inputShapes });
-  const graph = rewrite(decoded);
+  const graph = graphOf(decoded);
   await typeCheck(bytes, decoded);
   return { bytes, graph };
+}
+
+/** A decoded model's graph ready to lower: every op supported (all offenders at once), then rewritten. */
+export function graphOf(decoded: Graph): Graph {
+  checkSupported(decoded);
+  return rewrite(decoded);
 }
 
 /** How planModel reads a model: readModel, or (op tests of the lowerings' own checks) one without typeCheck. */

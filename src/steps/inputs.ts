@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { quantizeNumber } from "../3-quantize/quantize-value.js";
+import { quantizeNumber } from "../3-lower/quantize-value.js";
 import { fail } from "../errors.js";
 import type { SettingsInput } from "./settings.js";
 

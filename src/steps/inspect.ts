@@ -1,4 +1,4 @@
-import { primConstraints } from "../3-quantize/ir.js";
+import { primConstraints } from "../3-lower/prims/registry.js";
 import { estimateConstraints, nodeRows, planModel } from "./compile.js";
 import type { CompileOptions } from "./settings.js";
 

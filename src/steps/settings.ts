@@ -1,6 +1,6 @@
 import { z } from "zod";
-import type { InputCheck, Visibility } from "../3-quantize/ir.js";
-import type { SoftmaxMode } from "../3-quantize/postprocess.js";
+import type { InputCheck, Visibility } from "../3-lower/ir.js";
+import type { SoftmaxMode } from "../3-lower/postprocess.js";
 import { PROOF_SYSTEMS, type ProofSystem } from "../6-prove/systems.js";
 import { fail } from "../errors.js";
 

@@ -1,6 +1,6 @@
-import { evaluatePlan } from "../3-quantize/evaluate.js";
-import { applyPostprocess } from "../3-quantize/postprocess.js";
-import { dequantize } from "../3-quantize/quantize-value.js";
+import { evaluatePlan } from "../3-lower/evaluate.js";
+import { applyPostprocess } from "../3-lower/postprocess.js";
+import { dequantize } from "../3-lower/quantize-value.js";
 import { tensorSignal } from "../4-emit/names.js";
 import { bug } from "../errors.js";
 import type { Build, CircuitRunner } from "./build.js";

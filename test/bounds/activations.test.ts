@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { PolyPrim, RescalePrim } from "../../src/3-quantize/ir.js";
+import type { PolyPrim, RescalePrim } from "../../src/3-lower/ir.js";
 import {
   type BoundsCase,
   type BoundsCircuit,

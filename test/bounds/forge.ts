@@ -6,8 +6,8 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { expect } from "vitest";
-import { evaluatePlan } from "../../src/3-quantize/evaluate.js";
-import type { Plan, QTensor } from "../../src/3-quantize/ir.js";
+import { evaluatePlan } from "../../src/3-lower/evaluate.js";
+import type { Plan, QTensor } from "../../src/3-lower/ir.js";
 import { tensorSignal } from "../../src/4-emit/names.js";
 import { compileCircom } from "../../src/5-compile/circom.js";
 import { checkWitness, readSymbols } from "../../src/5-compile/r1cs.js";

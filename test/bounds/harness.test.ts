@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AffinePrim } from "../../src/3-quantize/ir.js";
+import type { AffinePrim } from "../../src/3-lower/ir.js";
 import {
   checkSample,
   compileBounds,

@@ -45,7 +45,7 @@
  */
 import { expect } from "vitest";
 import { mulberry32 } from "../../examples/prng.js";
-import type { QTensor } from "../../src/3-quantize/ir.js";
+import type { QTensor } from "../../src/3-lower/ir.js";
 import { tensorSignal } from "../../src/4-emit/names.js";
 import { checkWitness } from "../../src/5-compile/r1cs.js";
 import {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { RescalePrim } from "../../src/3-quantize/ir.js";
+import type { RescalePrim } from "../../src/3-lower/ir.js";
 import { type BoundsCase, type BoundsCircuit, expectPinned, nodePrims, runCase } from "./harness.js";
 import { attr, graph, weights } from "./models.js";
 

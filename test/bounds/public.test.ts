@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Visibility } from "../../src/3-quantize/ir.js";
+import type { Visibility } from "../../src/3-lower/ir.js";
 import { type BoundsCase, expectOnlyRangeCheck, forgeInput, outputValue, runCase } from "./harness.js";
 import { attr, DataType, graph, weights } from "./models.js";
 

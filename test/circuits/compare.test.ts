@@ -3,14 +3,14 @@
  * (N = 1 under --O2 keeps one signal: in is substituted by out − 1, and out·(out − 1) = 0 is all that is left.)
  * circomlib IsZero(): out = [in = 0]. Constraints: 2 (both levels).
  * Also the emitted cmp prim (src/4-emit/emit-prims.ts emitCmp over a linear combination of two tensors,
- * as the comparison ops use it) against the integer reference (src/3-quantize/prims/cmp.ts evaluateCmp).
+ * as the comparison ops use it) against the integer reference (src/3-lower/prims/cmp.ts evaluateCmp).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { GraphNode } from "../../src/1-decode/graph.js";
-import { type CmpPrim, primConstraints, type QTensor } from "../../src/3-quantize/ir.js";
-import { LowerCtx, PlanBuilder } from "../../src/3-quantize/lower.js";
-import { cmp, evaluateCmp } from "../../src/3-quantize/prims/cmp.js";
-import { emitCmp } from "../../src/4-emit/emit-prims.js";
+import type { CmpPrim, QTensor } from "../../src/3-lower/ir.js";
+import { LowerCtx, PlanBuilder } from "../../src/3-lower/lower.js";
+import { cmp, cmpSpec } from "../../src/3-lower/prims/cmp.js";
+import { primConstraints } from "../../src/3-lower/prims/registry.js";
 import {
   bitsOf,
   type CompiledCircuit,
@@ -333,9 +333,9 @@ describe("emitted cmp prims (over a linear combination of two tensors)", () => {
     `for (var i = 0; i < ${n}; i++) d1[i] <== a[i] - b[i] - 1;`,
     `for (var i = 0; i < ${n}; i++) d0[i] <== a[i] - b[i];`,
     `signal output gt[${n}];`,
-    ...emitCmp(prims[0] as CmpPrim, "gt", env),
+    ...cmpSpec.circom(prims[0] as CmpPrim, "gt", env, []),
     `signal output eq[${n}];`,
-    ...emitCmp(prims[1] as CmpPrim, "eq", env),
+    ...cmpSpec.circom(prims[1] as CmpPrim, "eq", env, []),
     "}",
     "component main = M();",
   ].join("\n");
@@ -387,8 +387,8 @@ describe("emitted cmp prims (over a linear combination of two tensors)", () => {
       const vals: bigint[][] = [];
       vals[d1.id] = as.map((x, i) => x - (bs[i] as bigint) - 1n);
       vals[d0.id] = as.map((x, i) => x - (bs[i] as bigint));
-      const wantGt = evaluateCmp(prims[0] as CmpPrim, vals);
-      const wantEq = evaluateCmp(prims[1] as CmpPrim, vals);
+      const wantGt = cmpSpec.evaluate(prims[0] as CmpPrim, vals);
+      const wantEq = cmpSpec.evaluate(prims[1] as CmpPrim, vals);
       const w = await circ.calculate({ a: as, b: bs });
       for (let i = 0; i < n; i++) {
         const ai = as[i] as bigint;

@@ -3,7 +3,7 @@
  * Constraints: --O2 NQ + 2·NR + 1; --O1 NQ + 2·NR + 6.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { floorDiv } from "../../src/3-quantize/prims/div.js";
+import { floorDiv } from "../../src/3-lower/prims/div.js";
 import {
   bitsOf,
   type CompiledCircuit,

@@ -3,7 +3,7 @@
  * fed with linear combinations of other signals (constant weights) keep their exact constraint counts.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { rescaleRelu, roundShift } from "../../src/3-quantize/rounding.js";
+import { rescaleRelu, roundShift } from "../../src/3-lower/rounding.js";
 import { type CompiledCircuit, compileMain, compileTemplate, randomIn, rng } from "./harness.js";
 
 describe("template parameters are checked at compile time", () => {

@@ -2,14 +2,14 @@
  * Max2(N): out = max(a, b) for a − b ∈ [-2^(N-1), 2^(N-1)). Constraints: N + 1 under --O1 and --O2 (the
  * template has no linear constraint to eliminate).
  * Also the emitted max prim (src/4-emit/emit-prims.ts emitMax: Max2 chains over rows of one or several
- * input tensors) against the integer reference (src/3-quantize/prims/max.ts evaluateMax).
+ * input tensors) against the integer reference (src/3-lower/prims/max.ts evaluateMax).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { GraphNode } from "../../src/1-decode/graph.js";
-import { type MaxPrim, primConstraints, type QTensor } from "../../src/3-quantize/ir.js";
-import { LowerCtx, PlanBuilder } from "../../src/3-quantize/lower.js";
-import { evaluateMax, max } from "../../src/3-quantize/prims/max.js";
-import { emitMax } from "../../src/4-emit/emit-prims.js";
+import type { MaxPrim, QTensor } from "../../src/3-lower/ir.js";
+import { LowerCtx, PlanBuilder } from "../../src/3-lower/lower.js";
+import { max, maxSpec } from "../../src/3-lower/prims/max.js";
+import { primConstraints } from "../../src/3-lower/prims/registry.js";
 import {
   bitsOf,
   type CompiledCircuit,
@@ -262,7 +262,7 @@ describe("emitted max prim (rows over concatenated tensors)", () => {
     "signal input x[6];",
     "signal input y[3];",
     `signal output t9[${rows.length}];`,
-    ...emitMax(prim, "t9", env),
+    ...maxSpec.circom(prim, "t9", env, []),
     "}",
     "component main = M();",
   ].join("\n");
@@ -297,7 +297,7 @@ describe("emitted max prim (rows over concatenated tensors)", () => {
       const vals: bigint[][] = [];
       vals[x.id] = xs;
       vals[y.id] = ys;
-      const want = evaluateMax(prim, vals);
+      const want = maxSpec.evaluate(prim, vals);
       const w = await circ.calculate({ x: xs, y: ys });
       want.forEach((v, i) => {
         expect(circ.signed(w, `main.t9[${i}]`), `row ${i}`).toBe(v);

@@ -1,14 +1,20 @@
 /**
  * OneHot(K, CHECK): out[k] = [in = k] from hint-free powers of in; --O2 max(0, K − 2), with CHECK
  * max(1, K − 1) (ir.ts oneHotCost). OneHotHint(K): hint booleans, K constraints.
- * Also the emitted onehot prim (emitOneHot, candidates per element) against evaluateOneHot.
+ * Also the emitted onehot prim (oneHotSpec.circom, candidates per element) against evaluateOneHot.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { GraphNode } from "../../src/1-decode/graph.js";
-import { type OneHotPrim, oneHotCost, primConstraints, type QTensor } from "../../src/3-quantize/ir.js";
-import { LowerCtx, PlanBuilder } from "../../src/3-quantize/lower.js";
-import { evaluateOneHot, lagrangeBasis, oneHot } from "../../src/3-quantize/prims/onehot.js";
-import { emitOneHot } from "../../src/4-emit/emit-prims.js";
+import type { OneHotPrim, QTensor } from "../../src/3-lower/ir.js";
+import { LowerCtx, PlanBuilder } from "../../src/3-lower/lower.js";
+import {
+  evaluateOneHot,
+  lagrangeBasis,
+  oneHot,
+  oneHotCost,
+  oneHotSpec,
+} from "../../src/3-lower/prims/onehot.js";
+import { primConstraints } from "../../src/3-lower/prims/registry.js";
 import {
   type CompiledCircuit,
   compileMain,
@@ -238,7 +244,7 @@ describe("emitted onehot prim", () => {
     "signal input x[5];",
     `signal input w[${n}];`,
     `signal e[${n}];`,
-    ...emitOneHot(prim, "e", env),
+    ...oneHotSpec.circom(prim, "e", env, []),
     `signal output y[${n}];`,
     `for (var i = 0; i < ${n}; i++) y[i] <== e[i] * w[i];`,
     "}",

@@ -1,14 +1,19 @@
 /**
- * The generated piecewise-polynomial template (src/4-emit/emit-prims.ts polyTemplate) against its integer
- * specification (src/3-quantize/prims/poly.ts polyValue): exact constraint count B + monomials + Horner
+ * The generated piecewise-polynomial template (src/3-lower/prims/poly.ts polyTemplate) against its integer
+ * specification (src/3-lower/prims/poly.ts polyValue): exact constraint count B + monomials + Horner
  * products (ir.ts primConstraints), the output on every input of the decomposed range, and forged
  * witnesses (wrong output, monomials, products, segment bits, non-boolean bits) rejected.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hornerProducts, type PolyPrim, primConstraints } from "../../src/3-quantize/ir.js";
-import { polyValue, selectionCoefficients } from "../../src/3-quantize/prims/poly.js";
-import { fitSegments } from "../../src/3-quantize/prims/poly-fit.js";
-import { polyTemplate } from "../../src/4-emit/emit-prims.js";
+import type { PolyPrim } from "../../src/3-lower/ir.js";
+import {
+  hornerProducts,
+  polyTemplate,
+  polyValue,
+  selectionCoefficients,
+} from "../../src/3-lower/prims/poly.js";
+import { fitSegments } from "../../src/3-lower/prims/poly-fit.js";
+import { primConstraints } from "../../src/3-lower/prims/registry.js";
 import { bitsOf, type CompiledCircuit, compileMain, fieldInv, mutationSurvivors, P } from "./harness.js";
 
 type Poly = Pick<PolyPrim, "lo" | "segBits" | "offBits" | "coef">;
@@ -116,7 +121,7 @@ function source(p: Poly): string {
     "pragma circom 2.1.0;",
     'include "zkmlc/zkmlc.circom";',
     "",
-    ...polyTemplate(prim, "t", "test"),
+    ...polyTemplate(prim, "t"),
     "",
     "component main = Poly_t();",
     "",

@@ -3,7 +3,7 @@
  * Constraints: --O2 N + 1 (k = 1) / N + 2 (k >= 2); --O1 N + 4 (k = 1) / N + 6 (k >= 2).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { roundShift } from "../../src/3-quantize/rounding.js";
+import { roundShift } from "../../src/3-lower/rounding.js";
 import {
   bitsOf,
   type CompiledCircuit,

@@ -3,7 +3,7 @@
  * Constraints: --O2 N + 1; --O1 N + 3.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { rescaleRelu } from "../../src/3-quantize/rounding.js";
+import { rescaleRelu } from "../../src/3-lower/rounding.js";
 import {
   bitsOf,
   type CompiledCircuit,

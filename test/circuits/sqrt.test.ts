@@ -3,7 +3,7 @@
  * NS = 0 (no range check of the output) is the form zkmlc emits up to NX = 125.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isqrt } from "../../src/3-quantize/prims/sqrt.js";
+import { isqrt } from "../../src/3-lower/prims/sqrt.js";
 import {
   bitsOf,
   type CompiledCircuit,
@@ -26,7 +26,7 @@ interface Case {
 }
 
 const CASES: Case[] = [
-  // every (NX, NS) emitted by src/3-quantize/prims/sqrt.ts has NS = 0 (NX <= 125) or NS = bits(isqrt(2^NX - 1))
+  // every (NX, NS) emitted by src/3-lower/prims/sqrt.ts has NS = 0 (NX <= 125) or NS = bits(isqrt(2^NX - 1))
   { NX: 8, NS: 4, optimize: 2 },
   { NX: 8, NS: 0, optimize: 2 },
   { NX: 9, NS: 0, optimize: 2 },

@@ -4,9 +4,9 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { EZKL_DIR, ezklModels, ezklNotRunnable, runEzklModel } from "../../conformance/ezkl.js";
 import { decodeModel } from "../../src/1-decode/decode.js";
-import { rewrite } from "../../src/2-rewrite/rewrite.js";
 import { releaseCurves } from "../../src/6-prove/curve.js";
 import { ZkmlError } from "../../src/errors.js";
+import { graphOf } from "../../src/steps/compile.js";
 
 /**
  * EZKL's example models (../shared/corpus/ezkl, written by others): read in place, never copied here.
@@ -18,7 +18,7 @@ const models = present ? ezklModels() : [];
 
 function supported(name: string): true | ZkmlError {
   try {
-    rewrite(decodeModel(readFileSync(join(EZKL_DIR, name, "network.onnx"))));
+    graphOf(decodeModel(readFileSync(join(EZKL_DIR, name, "network.onnx"))));
     return true;
   } catch (e) {
     if (e instanceof ZkmlError) return e;

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { releaseCurves } from "../../src/6-prove/curve.js";
 import { BN254_R } from "../../src/6-prove/groth16_setup.js";
-import { num } from "../../src/cli/format.js";
+import { num } from "../../src/format.js";
 import { compile } from "../../src/steps/compile.js";
 import { prove } from "../../src/steps/prove.js";
 import { type RunResult, run } from "../../src/steps/run.js";

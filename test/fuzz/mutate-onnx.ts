@@ -5,7 +5,7 @@
  */
 import { mulberry32 } from "../../examples/prng.js";
 import { onnx } from "../../src/1-decode/onnx-builder.js";
-import { OPS } from "../../src/ops/registry.js";
+import { OPS } from "../../src/3-lower/ops/registry.js";
 import { SEEDS } from "./seeds.js";
 
 /**

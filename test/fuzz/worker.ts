@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { decodeModel } from "../../src/1-decode/decode.js";
 import type { Graph } from "../../src/1-decode/graph.js";
-import { inputIntRange } from "../../src/3-quantize/quantize.js";
+import { inputIntRange } from "../../src/3-lower/quantize.js";
 import { ZkmlError } from "../../src/errors.js";
 import { parseDataset, parseOneSample, quantizeSample, readJsonInput } from "../../src/steps/inputs.js";
 import { inspect } from "../../src/steps/inspect.js";

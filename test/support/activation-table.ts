@@ -2,9 +2,10 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "vitest";
 import type { AttrValue } from "../../src/1-decode/onnx-builder.js";
-import { evaluatePlan } from "../../src/3-quantize/evaluate.js";
-import { type Plan, primConstraints } from "../../src/3-quantize/ir.js";
-import { dequantize } from "../../src/3-quantize/quantize-value.js";
+import { evaluatePlan } from "../../src/3-lower/evaluate.js";
+import type { Plan } from "../../src/3-lower/ir.js";
+import { primConstraints } from "../../src/3-lower/prims/registry.js";
+import { dequantize } from "../../src/3-lower/quantize-value.js";
 import { estimateConstraints, planModel } from "../../src/steps/compile.js";
 import {
   checkAgainstFloat,

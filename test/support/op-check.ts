@@ -12,13 +12,18 @@ import {
   tensorProto,
   valueInfo,
 } from "../../src/1-decode/onnx-builder.js";
-import { rewrite } from "../../src/2-rewrite/rewrite.js";
-import { evaluatePlan } from "../../src/3-quantize/evaluate.js";
-import type { Plan } from "../../src/3-quantize/ir.js";
-import { dequantize } from "../../src/3-quantize/quantize-value.js";
+import { evaluatePlan } from "../../src/3-lower/evaluate.js";
+import type { Plan } from "../../src/3-lower/ir.js";
+import { dequantize } from "../../src/3-lower/quantize-value.js";
 import { checkWitness } from "../../src/5-compile/r1cs.js";
 import { loadBuild, loadRunner } from "../../src/steps/build.js";
-import { compile, estimateConstraints, type ModelReader, planModel } from "../../src/steps/compile.js";
+import {
+  compile,
+  estimateConstraints,
+  graphOf,
+  type ModelReader,
+  planModel,
+} from "../../src/steps/compile.js";
 import { quantizeSample, type Sample } from "../../src/steps/inputs.js";
 import { loadFloatModel } from "../../src/steps/onnxruntime.js";
 import type { CompileOptions } from "../../src/steps/settings.js";
@@ -48,7 +53,7 @@ export function writeTempModel(bytes: Uint8Array, name = "model.onnx"): string {
  */
 export const readUnchecked: ModelReader = async (path, opts) => {
   const bytes = new Uint8Array(readFileSync(path));
-  return { bytes, graph: rewrite(decodeModel(bytes, { inputShapes: opts.inputShapes })) };
+  return { bytes, graph: graphOf(decodeModel(bytes, { inputShapes: opts.inputShapes })) };
 };
 
 /** A model of one node: inputs are float32 graph inputs, `weights` become raw-data initializers. */

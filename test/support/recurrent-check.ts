@@ -1,6 +1,6 @@
 import { expect } from "vitest";
-import { evaluatePlan } from "../../src/3-quantize/evaluate.js";
-import { quantizeNumber } from "../../src/3-quantize/quantize-value.js";
+import { evaluatePlan } from "../../src/3-lower/evaluate.js";
+import { quantizeNumber } from "../../src/3-lower/quantize-value.js";
 import { planModel } from "../../src/steps/compile.js";
 import type { Sample } from "../../src/steps/inputs.js";
 import { witnessMutations } from "./mutations.js";

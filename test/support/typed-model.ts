@@ -6,8 +6,8 @@ import {
   tensorProto,
   valueInfo,
 } from "../../src/1-decode/onnx-builder.js";
-import { evaluatePlan } from "../../src/3-quantize/evaluate.js";
-import { dequantize } from "../../src/3-quantize/quantize-value.js";
+import { evaluatePlan } from "../../src/3-lower/evaluate.js";
+import { dequantize } from "../../src/3-lower/quantize-value.js";
 import { planModel } from "../../src/steps/compile.js";
 import { quantizeSample, type Sample } from "../../src/steps/inputs.js";
 import { loadFloatModel } from "../../src/steps/onnxruntime.js";

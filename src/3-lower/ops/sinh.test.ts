@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+import {
+  checkElementwise,
+  expectDocumented,
+  measureActivation,
+} from "../../../test/support/activation-table.js";
+import { checkAgainstFloat, FIXED, singleOp } from "../../../test/support/op-check.js";
+
+describe("Sinh", () => {
+  it("over [-1, 1] and [-4, 4]: matches onnxruntime within the proven bound; circuit = reference", async () => {
+    // exact input checks: their bounds are the calibrated range (a pow2 range check widens [-4, 4] to [-4, 12))
+    const { narrow, wide } = await checkElementwise({ op: "Sinh", wide: [-4, 4], check: "exact" });
+    expect(narrow.errorBound).toBeLessThan(2 ** -4);
+    expect(wide.errorBound).toBeLessThan(0.5);
+  });
+
+  it("rejects an input range whose values are too large to approximate", async () => {
+    const m = singleOp({ op: "Sinh", inputs: [["x", [3]]], output: [3] });
+    const opts = { ...FIXED, inputRange: [-50, 50] as [number, number] };
+    await expect(checkAgainstFloat(m, [], opts)).rejects.toMatchObject({
+      code: "unsupported-op",
+      node: { opType: "Sinh" },
+      message: expect.stringMatching(
+        /within the range its inputs are checked to; sinh\([0-9.]+\) is too large to approximate/,
+      ),
+    });
+  });
+
+  it("meets its documented cost and error at the default scales", async () => {
+    expectDocumented("Sinh", await measureActivation({ op: "Sinh", f: Math.sinh, range: [-5, 5] }));
+  });
+});
