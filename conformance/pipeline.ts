@@ -139,8 +139,7 @@ export async function proveAndVerify(checked: Checked): Promise<ProofOutcome> {
   const seconds = () => (performance.now() - t0) / 1000;
   try {
     await setup(dir, { system: "groth16" });
-    const runner = await loadRunner(checked.build);
-    const wtns = await runner.wc.calculateWtns(checked.witness.circuitInput);
+    const wtns = await checked.witness.wtns();
     const { proof, publicSignals } = await snarkProve("groth16", keyPath(dir, "groth16", "zkey"), wtns);
     // A proof record without output.json: verify decodes the outputs from the public signals.
     await writeRecord(proofDir(dir, "groth16"), async (tmp) => {

@@ -85,7 +85,7 @@ export function affine(img: Float32Array, rand: () => number, r: AffineRange): F
 
 /** How a model sees a split: per-digit input shape and the training target of a label. */
 export interface Encoding {
-  /** Input shape of one digit, e.g. [784] or [28, 28, 1] (NHWC); the default is [784]. */
+  /** Input shape of one image, e.g. [784] or [28, 28, 1] (NHWC); the default is [784]. */
   shape?: readonly number[];
   /** Target vector of a label; the default is the one-hot vector of the 10 classes. */
   target?: (label: number) => number[];
@@ -98,13 +98,15 @@ export function toTensors(
   map: (img: Float32Array) => Float32Array = (img) => img,
   enc: Encoding = {},
 ): { xs: tf.Tensor; ys: tf.Tensor2D } {
-  const flat = new Float32Array(order.length * IMAGE_SIZE);
+  const shape = enc.shape ?? [IMAGE_SIZE];
+  const size = shape.reduce((a, b) => a * b, 1);
+  const flat = new Float32Array(order.length * size);
   const labels: number[] = [];
   order.forEach((k, i) => {
-    flat.set(map(split.x[k] as Float32Array), i * IMAGE_SIZE);
+    flat.set(map(split.x[k] as Float32Array), i * size);
     labels.push(split.y[k] as number);
   });
-  const xs = tf.tensor(flat, [order.length, ...(enc.shape ?? [IMAGE_SIZE])]);
+  const xs = tf.tensor(flat, [order.length, ...shape]);
   const target = enc.target;
   const ys = target
     ? tf.tensor2d(labels.map(target))
@@ -278,7 +280,7 @@ type CpuBackend = {
 };
 
 /** Replaces the CPU backend's kernel `name` by `fast`, which returns undefined to use the original. */
-function overrideCpuKernel(
+export function overrideCpuKernel(
   name: string,
   fast: (
     inputs: Record<string, Info>,

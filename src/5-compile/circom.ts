@@ -40,8 +40,11 @@ export interface CompileCircomOptions {
   workDir: string;
   /** Main circuit file, relative to workDir. */
   mainFile: string;
-  /** 1 keeps linear constraints (use for PLONK/FFLONK), 2 substitutes them away (use for Groth16). */
-  optimize: 1 | 2;
+  /**
+   * 1 keeps linear constraints (use for PLONK/FFLONK), 2 substitutes them away (use for Groth16); 0 keeps
+   * every signal a wire (tests read any signal's value from such a witness).
+   */
+  optimize: 0 | 1 | 2;
   /** Include directories (`-l`), relative to workDir. Default `["lib"]`. */
   includeDirs?: string[];
   /** Receives circom's output line by line (ANSI colours stripped). */

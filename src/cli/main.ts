@@ -70,6 +70,12 @@ function compileOptions(cmd: Command): Command {
     )
     .addOption(
       new Option(
+        "--backend <b>",
+        "direct: zkmlc writes the r1cs and witnesses itself (default for groth16); circom: circom 2.2.3 (wasm) compiles circuit.circom (default for plonk/fflonk)",
+      ).choices(["direct", "circom"]),
+    )
+    .addOption(
+      new Option(
         "--softmax <where>",
         "circuit: prove (Log)Softmax; outside: prove the logits of a (Log)Softmax graph output and apply it when decoding (default circuit)",
       ).choices(["circuit", "outside"]),
@@ -104,6 +110,7 @@ function toCompileOptions(o: Record<string, unknown>): CompileOptions {
     inputVisibility: o.inputVisibility as CompileOptions["inputVisibility"],
     inputCheck: o.inputCheck as CompileOptions["inputCheck"],
     system: o.system as ProofSystem | undefined,
+    backend: o.backend as CompileOptions["backend"],
     softmax: o.softmax as CompileOptions["softmax"],
     maxConstraints: o.maxConstraints as number | undefined,
     inputShapes: o.inputShape ? parseInputShapes(o.inputShape as string[]) : undefined,

@@ -48,7 +48,10 @@ export async function commitCompile(stage: string, dir: string, settings: unknow
   await rm(artifactPath(dir, "settings"), { force: true });
   for (const f of [ARTIFACTS.model, ARTIFACTS.circuit, ARTIFACTS.r1cs, ARTIFACTS.sym])
     await rename(join(stage, f), join(dir, f));
-  for (const d of COMPILE_FOLDERS) await swapIn(join(stage, d), join(dir, d));
+  // The direct backend makes no circuit_js/: a previous circom build's goes.
+  for (const d of COMPILE_FOLDERS)
+    if (existsSync(join(stage, d))) await swapIn(join(stage, d), join(dir, d));
+    else await rm(join(dir, d), { recursive: true, force: true });
   await rm(witnessDir(dir), { recursive: true, force: true });
   await writeJsonAtomic(artifactPath(dir, "settings"), settings);
 }

@@ -113,6 +113,7 @@ export async function loadBuild(dir: string): Promise<Build> {
   const { file, sha256: modelHash } = settings.model;
   const again = settingsOf(file, settings, planned, emitCircuit(plan, circuitHeader(file, modelHash)), {
     system: settings.system,
+    backend: settings.backend,
     optimize: settings.circuit.optimization === "O2" ? 2 : 1,
     constraints: settings.circuit.constraints,
     sha256: settings.circuit.sha256,
@@ -122,13 +123,17 @@ export async function loadBuild(dir: string): Promise<Build> {
   return { dir, settings, settingsHash, graph, plan, modelPath };
 }
 
-/** The witness calculator and symbol table of a build, loaded once and reused across samples. */
+/**
+ * What computes a build's witnesses, loaded once and reused across samples: circom's wasm witness
+ * calculator and symbol table (circom backend), or nothing beyond the plan (direct backend).
+ */
 export interface CircuitRunner {
-  wc: WitnessCalculator;
-  symbols: Map<string, number>;
+  wc?: WitnessCalculator;
+  symbols?: Map<string, number>;
 }
 
 export async function loadRunner(build: Build): Promise<CircuitRunner> {
+  if (build.settings.backend === "direct") return {};
   const wasm = requireArtifact(build.dir, "wasm");
   const sym = requireArtifact(build.dir, "sym");
   const hashes = build.settings.circuit.sha256;

@@ -20,6 +20,7 @@ import {
 import { bitsSigned } from "../3-lower/rounding.js";
 import { checkSupported } from "../3-lower/supported.js";
 import { type EmittedCircuit, emitCircuit } from "../4-emit/emit.js";
+import { writeDirectR1cs } from "../4-emit/r1cs/direct.js";
 import { compileCircom, copyCircuitLibrary } from "../5-compile/circom.js";
 import { circomOptimization, type ProofSystem } from "../6-prove/systems.js";
 import { ARTIFACTS } from "../artifacts.js";
@@ -27,9 +28,11 @@ import { fail } from "../errors.js";
 import { withBuildLock } from "../lock.js";
 import { VERSION } from "../version.js";
 import { commitCompile, prepareBuildDir } from "./build-dir.js";
-import { sha256, sha256File } from "./hash.js";
+import { sha256, sha256File, sha256FileSync } from "./hash.js";
 import { parseDataset, readJsonInput } from "./inputs.js";
 import {
+  BACKENDS,
+  type Backend,
   type CompileOptions,
   DEFAULTS,
   type Settings,
@@ -281,10 +284,15 @@ export async function compile(
   const modelHash = sha256(bytes);
   const emitted = emitCircuit(plan, circuitHeader(basename(modelPath), modelHash));
   const system = opts.system ?? "groth16";
-  const optimize = circomOptimization(
-    system,
-    graph.nodes.some((n) => RECURRENT_OPS.has(n.opType)),
-  );
+  const backend = checkBackend(opts.backend, system);
+  // The direct backend makes --O2's constraint system, without circom's elimination (no recurrence limit).
+  const optimize =
+    backend === "direct"
+      ? 2
+      : circomOptimization(
+          system,
+          graph.nodes.some((n) => RECURRENT_OPS.has(n.opType)),
+        );
   await prepareBuildDir(buildDir);
   // Everything is made in a staging folder and moved in at the end (build-dir.ts): an interrupted or
   // failed compile leaves the previous build as it was.
@@ -297,18 +305,15 @@ export async function compile(
       try {
         await writeFile(join(stage, ARTIFACTS.model), bytes);
         await writeFile(join(stage, ARTIFACTS.circuit), emitted.source);
+        // The library too: circuit.circom stays compilable by circom as it is (the readable form).
         await copyCircuitLibrary(stage);
-        log?.(`compiling ${ARTIFACTS.circuit} with circom (--O${optimize})`);
-        const res = await compileCircom({ workDir: stage, mainFile: ARTIFACTS.circuit, optimize });
+        const made =
+          backend === "direct" ? writeDirect(stage, plan, log) : await runCircom(stage, optimize, log);
         const settings = settingsOf(modelPath, opts, planned, emitted, {
           system,
+          backend,
           optimize,
-          constraints: res.nConstraints,
-          sha256: {
-            r1cs: await sha256File(res.r1csPath),
-            wasm: await sha256File(res.wasmPath),
-            sym: await sha256File(res.symPath),
-          },
+          ...made,
         });
         await commitCompile(stage, buildDir, settings);
         return { settings, plan, buildDir };
@@ -318,6 +323,46 @@ export async function compile(
     },
     { log },
   );
+}
+
+/** What a backend made: the constraint count and the hashes of the files later steps read. */
+type Made = { constraints: number; sha256: { r1cs: string; wasm?: string; sym: string } };
+
+function writeDirect(stage: string, plan: Plan, log?: (s: string) => void): Made {
+  log?.(`writing ${ARTIFACTS.r1cs} and ${ARTIFACTS.sym} (direct backend)`);
+  const r1cs = join(stage, ARTIFACTS.r1cs);
+  const sym = join(stage, ARTIFACTS.sym);
+  const c = writeDirectR1cs(plan, r1cs, sym);
+  return { constraints: c.nConstraints, sha256: { r1cs: sha256FileSync(r1cs), sym: sha256FileSync(sym) } };
+}
+
+async function runCircom(stage: string, optimize: 1 | 2, log?: (s: string) => void): Promise<Made> {
+  log?.(`compiling ${ARTIFACTS.circuit} with circom (--O${optimize})`);
+  const res = await compileCircom({ workDir: stage, mainFile: ARTIFACTS.circuit, optimize });
+  return {
+    constraints: res.nConstraints,
+    sha256: {
+      r1cs: await sha256File(res.r1csPath),
+      wasm: await sha256File(res.wasmPath),
+      sym: await sha256File(res.symPath),
+    },
+  };
+}
+
+/** The backend for a proof system: direct for Groth16 by default; PLONK/FFLONK need circom's --O1. */
+export function checkBackend(b: string | undefined, system: ProofSystem): Backend {
+  if (b !== undefined && !(BACKENDS as readonly string[]).includes(b))
+    fail("bad-input", `--backend must be "direct" or "circom", got ${JSON.stringify(b)}`);
+  const backend = (b as Backend | undefined) ?? (system === "groth16" ? "direct" : "circom");
+  if (backend === "direct" && system !== "groth16")
+    fail(
+      "bad-input",
+      `the direct backend writes Groth16's constraint system; ${system} needs --backend circom`,
+      {
+        hint: `PLONK and FFLONK pay for every addition: they use circom's --O1 (omit --backend, or pass --backend circom)`,
+      },
+    );
+  return backend;
 }
 
 /** The generated circuit's header: deterministic, so a build can be re-derived and compared. */
@@ -335,12 +380,7 @@ export function settingsOf(
   opts: Pick<CompileOptions, "softmax" | "inputCheck">,
   { bytes, graph, plan, scales, visibility, cal }: Planned,
   emitted: EmittedCircuit,
-  made: {
-    system: ProofSystem;
-    optimize: 1 | 2;
-    constraints: number;
-    sha256: { r1cs: string; wasm: string; sym: string };
-  },
+  made: Made & { system: ProofSystem; backend: Backend; optimize: 1 | 2 },
 ): Settings {
   const tensors = (id: number) => plan.tensors[id] as NonNullable<(typeof plan.tensors)[number]>;
   return {
@@ -381,6 +421,7 @@ export function settingsOf(
       };
     }),
     system: made.system,
+    backend: made.backend,
     circuit: {
       optimization: made.optimize === 2 ? "O2" : "O1",
       constraints: made.constraints,

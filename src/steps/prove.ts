@@ -46,7 +46,7 @@ async function witnessOf(buildDir: string, inputPath: string): Promise<Witnessed
   );
   const runner = await loadRunner(build);
   const w = await computeWitness(build, runner, sample);
-  const wtns = await runner.wc.calculateWtns(w.circuitInput);
+  const wtns = await w.wtns();
   const float = await (await loadFloatModel(build.modelPath, build.graph.inputs, build.graph.outputs)).run(
     sample,
   );

@@ -4,6 +4,14 @@ import type { SoftmaxMode } from "../3-lower/postprocess.js";
 import { PROOF_SYSTEMS, type ProofSystem } from "../6-prove/systems.js";
 import { fail } from "../errors.js";
 
+/**
+ * The two backends: "direct" writes the R1CS and the witness from the lowered program (Groth16, the
+ * default there); "circom" compiles circuit.circom with circom and computes witnesses with its wasm
+ * (PLONK and FFLONK, which want circom's --O1, and a cross-check).
+ */
+export const BACKENDS = ["direct", "circom"] as const;
+export type Backend = (typeof BACKENDS)[number];
+
 /*
  * The records zkmlc writes and reads back, as schemas: a damaged or hand-edited file is a clear
  * corrupt-artifact error when it is read, never a crash deep in a later step. The types are inferred
@@ -80,13 +88,15 @@ export const SettingsSchema = z.object({
   outputs: z.array(SettingsOutputSchema).min(1),
   /** The proof system the circuit was compiled for (it decides circom's optimization level). */
   system: z.enum(PROOF_SYSTEMS),
+  /** What wrote the r1cs and computes witnesses: zkmlc itself ("direct") or circom and its wasm. */
+  backend: z.enum(BACKENDS),
   circuit: z.object({
     optimization: z.enum(["O1", "O2"]),
     constraints: count,
     estimatedConstraints: count,
     publicSignals: count,
     /** The witness generator (wasm) and symbol table too: every compile artifact a step reads is checked. */
-    sha256: z.object({ circuit: sha, r1cs: sha, wasm: sha, sym: sha }),
+    sha256: z.object({ circuit: sha, r1cs: sha, wasm: sha.optional(), sym: sha }),
   }),
   nodes: z.array(SettingsNodeSchema),
 });
@@ -151,6 +161,8 @@ export interface CompileOptions {
   inputRange?: [number, number];
   /** Target proof system: Groth16 compiles with --O2, PLONK/FFLONK with --O1. */
   system?: ProofSystem;
+  /** Default: direct for Groth16, circom for PLONK/FFLONK. */
+  backend?: Backend;
   /** "outside": prove the logits of a (Log)Softmax graph output and apply it when decoding (default "circuit"). */
   softmax?: SoftmaxMode;
   /** Refuse (error too-large) before running circom when the estimated constraint count exceeds this. */

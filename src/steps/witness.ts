@@ -2,18 +2,23 @@ import { evaluatePlan } from "../3-lower/evaluate.js";
 import { applyPostprocess } from "../3-lower/postprocess.js";
 import { dequantize } from "../3-lower/quantize-value.js";
 import { tensorSignal } from "../4-emit/names.js";
+import { directWitness } from "../4-emit/r1cs/direct.js";
+import { parseWtns } from "../6-prove/witness.js";
 import { bug } from "../errors.js";
 import type { Build, CircuitRunner } from "./build.js";
 import { quantizeSample, type Sample } from "./inputs.js";
 import type { SettingsOutput } from "./settings.js";
 
 export interface WitnessResult {
-  witness: bigint[];
+  /** The full witness vector (computed on first use: proving needs only `wtns`). */
+  readonly witness: bigint[];
+  /** The witness as .wtns bytes, for the prover. */
+  wtns(): Promise<Uint8Array>;
   /** Integer outputs of the circuit, per graph output. */
   intOutputs: bigint[][];
   /** Dequantized outputs, per graph output. */
   outputs: number[][];
-  /** Circuit input object given to the witness calculator. */
+  /** The circuit's inputs, by signal name (integers as decimal strings). */
   circuitInput: Record<string, string[]>;
 }
 
@@ -32,8 +37,10 @@ export function toSigned(v: bigint, p: bigint): bigint {
 }
 
 /**
- * Compute the witness for one sample and check it against the integer reference evaluator: every
- * signal the optimizer kept for a tensor, and every output, must equal the reference bit for bit.
+ * The witness of one sample. The integer reference (evaluatePlan) is the specification: the direct
+ * backend computes the witness from it (its constraints are checked against it by the tests); with the
+ * circom backend, circom's wasm computes it and every signal it kept for a tensor, and every output,
+ * must equal the reference bit for bit.
  */
 export async function computeWitness(
   build: Build,
@@ -46,11 +53,37 @@ export async function computeWitness(
   const circuitInput = Object.fromEntries(
     settings.inputs.map((inp, i) => [inp.signal, (ints[i] ?? []).map(String)]),
   );
-  const witness = await runner.wc.calculate(circuitInput);
-  const p = runner.wc.prime;
+  const refOutputs = plan.outputs.map((o) => reference[o.tensor] ?? bug("missing output"));
+  const result = (intOutputs: bigint[][], wtns: () => Promise<Uint8Array>, full: () => bigint[]) => {
+    let memo: bigint[] | undefined;
+    return {
+      get witness() {
+        memo ??= full();
+        return memo;
+      },
+      wtns,
+      intOutputs,
+      outputs: intOutputs.map((vals, k) => decodeOutput(vals, settings.outputs[k])),
+      circuitInput,
+    };
+  };
+  if (!runner.wc) {
+    let bytes: Uint8Array | undefined;
+    const wtns = () => {
+      bytes ??= directWitness(plan, reference);
+      return bytes;
+    };
+    return result(
+      refOutputs,
+      async () => wtns(),
+      () => parseWtns(wtns()),
+    );
+  }
+  const wc = runner.wc;
+  const witness = await wc.calculate(circuitInput);
   const at = (name: string) => {
-    const idx = runner.symbols.get(name);
-    return idx === undefined ? undefined : toSigned(witness[idx] as bigint, p);
+    const idx = runner.symbols?.get(name);
+    return idx === undefined ? undefined : toSigned(witness[idx] as bigint, wc.prime);
   };
   reference.forEach((vals, id) => {
     vals?.forEach((v, i) => {
@@ -59,21 +92,19 @@ export async function computeWitness(
         bug(`witness differs from the integer reference at tensor ${id}[${i}]: ${w} vs ${v}`);
     });
   });
-  const intOutputs = settings.outputs.map((o, k) => {
-    const ref = reference[plan.outputs[k]?.tensor ?? -1] ?? bug("missing output");
-    return ref.map((v, i) => {
+  const intOutputs = settings.outputs.map((o, k) =>
+    (refOutputs[k] ?? bug("missing output")).map((v, i) => {
       const w = at(`main.${o.signal}[${i}]`);
       if (w === undefined) bug(`output signal main.${o.signal}[${i}] is missing from the symbol table`);
       if (w !== v) bug(`circuit output ${o.name}[${i}] = ${w} differs from the integer reference ${v}`);
       return w;
-    });
-  });
-  return {
-    witness,
+    }),
+  );
+  return result(
     intOutputs,
-    outputs: intOutputs.map((vals, k) => decodeOutput(vals, settings.outputs[k])),
-    circuitInput,
-  };
+    () => wc.calculateWtns(circuitInput),
+    () => witness,
+  );
 }
 
 export interface OutputReport {

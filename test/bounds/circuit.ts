@@ -100,7 +100,9 @@ export async function compileBounds(model: Uint8Array, options: BoundsOptions = 
     delete opts.inputRange; // it would override the calibration file
   }
   const dir = join(path, "..", "build");
-  const { settings, plan } = await compile(path, dir, opts);
+  // The circom backend: its wasm witness generator checks each constraint and computes from raw inputs
+  // (the direct backend is checked on the same samples by checkDirect, harness.ts).
+  const { settings, plan } = await compile(path, dir, { ...opts, backend: "circom" });
   const graph = decodeModel(model);
   const r1csPath = artifactPath(dir, "r1cs");
   const wasm = artifactPath(dir, "wasm");

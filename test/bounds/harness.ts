@@ -47,6 +47,7 @@ import { expect } from "vitest";
 import { mulberry32 } from "../../examples/prng.js";
 import type { QTensor } from "../../src/3-lower/ir.js";
 import { tensorSignal } from "../../src/4-emit/names.js";
+import { checkDirect } from "../../src/4-emit/r1cs/direct.js";
 import { checkWitness } from "../../src/5-compile/r1cs.js";
 import {
   type BoundsCircuit,
@@ -172,9 +173,11 @@ export async function checkSample(
     });
   });
   expect(diff.length, `witness vs reference at ${where}: ${diff.slice(0, 8).join("; ")}`).toBe(0);
-  // (c) r1cs
+  // (c) r1cs, of both backends: circom's file, and the direct backend's constraints made in memory on
+  // the same values
   const check = await checkWitness(c.r1csPath, witness);
   expect(check.ok, `r1cs at ${where}: ${check.reason}`).toBe(true);
+  expect(checkDirect(c.plan, ref).failing, `direct backend's constraints at ${where}`).toEqual([]);
   // (d) float
   if (c.float) {
     const sample = c.inputs.map((inp, k) =>

@@ -42,7 +42,6 @@ const TARGETS: [string, boolean, Step[], number][] = [
   ["groth16/proof/output.json", true, ["verify"], 20],
   ["circuit.r1cs", false, ["prove"], 6],
   ["circuit.sym", false, ["witness"], 6],
-  ["circuit_js/circuit.wasm", false, ["witness"], 6],
   ["model.onnx", false, ["witness"], 6],
 ];
 

@@ -28,6 +28,7 @@ import { quantizeSample, type Sample } from "../../src/steps/inputs.js";
 import { loadFloatModel } from "../../src/steps/onnxruntime.js";
 import type { CompileOptions } from "../../src/steps/settings.js";
 import { computeWitness } from "../../src/steps/witness.js";
+import { checkBackends } from "./equivalence.js";
 
 /** Op tests pin their scales (2^7 inputs, 2^7 weights) so their expected counts do not follow the defaults. */
 export const FIXED: CompileOptions = { inputRange: [-1, 1], inputScale: 7, paramScale: 7 };
@@ -145,7 +146,12 @@ export async function checkAgainstFloat(
   return { plan, maxError, errorBound };
 }
 
-/** Compile for real with circom, and check witness == reference, r1cs satisfied, count == estimate. */
+/**
+ * Compile for real with both backends: the direct build's count equals the estimate and circom --O2's,
+ * its witness satisfies its r1cs and, mapped by signal names, circom's (test/support/equivalence.ts).
+ * With `backend: "circom"` (PLONK/FFLONK, --O1): circom's witness equals the reference and satisfies
+ * its r1cs, whose count is at least the estimate (O1 keeps the linear constraints).
+ */
 export async function checkCircuit(
   bytes: Uint8Array,
   samples: Sample[],
@@ -154,11 +160,15 @@ export async function checkCircuit(
   const path = writeTempModel(bytes);
   const dir = join(path, "..", "build");
   const { settings, plan } = await compile(path, dir, opts, undefined, readUnchecked);
-  // exact under O2; O1 (recurrent models, systems.ts) keeps linear constraints the estimate leaves out
+  const build = await loadBuild(dir);
+  if (settings.backend === "direct") {
+    expect(settings.circuit.constraints).toBe(estimateConstraints(plan));
+    await checkBackends(build, samples);
+    return { constraints: settings.circuit.constraints };
+  }
   if (settings.circuit.optimization === "O2")
     expect(settings.circuit.constraints).toBe(estimateConstraints(plan));
   else expect(settings.circuit.constraints).toBeGreaterThanOrEqual(estimateConstraints(plan));
-  const build = await loadBuild(dir);
   const runner = await loadRunner(build);
   for (const s of samples) {
     const w = await computeWitness(build, runner, s); // throws if the witness differs from the reference

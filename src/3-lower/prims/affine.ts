@@ -50,7 +50,6 @@ export const affine: PrimSpec<AffinePrim> = {
     return blocks(p, s, env, templates, total);
   },
   build(p, _s, cs) {
-    if (cs.mode === "values") return;
     const src = sources(p, (id) => cs.size(id));
     cs.outLazy(p.out, (i) => {
       const row = p.rows[i] ?? bug(`affine row ${i} out of range`);

@@ -30,8 +30,8 @@ export function num2bits(cs: Cs, base: () => string, x: Lin, value: () => bigint
       () => `${base()}.out[${k}]`,
       () => (v >> BigInt(k)) & 1n,
     );
-  bits[0] = cs.mode === "values" ? Lin.ZERO : x.minus(weighted(bits, 1, n));
-  if (cs.mode === "values") return bits;
+  bits[0] = cs.lean ? Lin.ZERO : x.minus(weighted(bits, 1, n));
+  if (cs.lean) return bits;
   cs.named(() => `${base()}.out[0]`, bits[0]);
   cs.named(() => `${base()}.in`, x);
   for (const b of bits) boolean(cs, b);

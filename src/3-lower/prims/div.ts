@@ -126,7 +126,7 @@ export const divSpec: PrimSpec<DivPrim> = {
       let r: Lin;
       if (p.constDen) {
         // num = q·den + r is linear: r is the combination num − den·q, its bit 0 eliminated.
-        r = cs.mode === "values" ? Lin.ZERO : num.minus(q.times(den.k));
+        r = cs.lean ? Lin.ZERO : num.minus(q.times(den.k));
         num2bits(cs, () => `${c()}.rBits`, r, rv, NR);
       } else {
         // r = Σ rBits·2^k is the eliminated signal; every bit is a wire.

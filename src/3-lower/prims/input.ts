@@ -41,14 +41,11 @@ export const input: PrimSpec<InputPrim> = {
       "}",
     ];
   },
+  // The input's own wires are made by the model builder first (public inputs must follow the outputs).
   build(p, s, cs) {
     const n = cs.size(p.out);
     for (let j = 0; j < n; j++) {
-      const x = cs.wire(
-        () => `main.${s}[${j}]`,
-        () => cs.val(p.out, j),
-      );
-      cs.out(p.out, j, x);
+      const x = cs.lin(p.out, j);
       const check = (name: string, y: Lin, value: () => bigint) => {
         cs.named(() => `main.${name}[${j}].in`, y);
         num2bits(cs, () => `main.${name}[${j}].bits`, y, value, p.bits);

@@ -162,7 +162,7 @@ function max2(cs: Cs, c: () => string, N: number, a: Lin, b: Lin, av: () => bigi
     () => `${c()}.out`,
     () => (av() >= bv() ? av() : bv()),
   );
-  if (cs.mode === "values") return out;
+  if (cs.lean) return out;
   for (const bit of bits) boolean(cs, bit);
   const S = a
     .minus(b)

@@ -139,12 +139,12 @@ function buildElement(
         : (mono[monoIndex.get(m) as number] as Lin);
   monomials.forEach((m, k) => {
     const top = 1 << (31 - Math.clz32(m));
-    let v = 1n;
-    for (let b = 0; 1 << b <= m; b++) if (m & (1 << b)) v *= bitValue(b);
-    mono[k] = cs.wire(
-      () => `${c()}.mono[${k}]`,
-      () => v,
-    );
+    const v = () => {
+      let x = 1n;
+      for (let b = 0; 1 << b <= m; b++) if (m & (1 << b)) x *= bitValue(b);
+      return x;
+    };
+    mono[k] = cs.wire(() => `${c()}.mono[${k}]`, v);
     cs.constrain(monoLin(m & ~top), bits[w + 31 - Math.clz32(top)] as Lin, mono[k] as Lin);
   });
   const coefLin = (j: number): Lin =>

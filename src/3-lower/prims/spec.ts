@@ -36,6 +36,11 @@ export interface EmitEnv {
  */
 export interface Cs {
   readonly mode: "rows" | "values" | "check";
+  /**
+   * No combinations needed: "values" mode outside the prims whose outputs reach an output equation
+   * (those are solved like the rows, so their combinations are built in every mode).
+   */
+  readonly lean: boolean;
   /** Number of elements of tensor id. */
   size(id: number): number;
   /** Element j of tensor id as a combination of wires (Lin.ZERO in "values" mode). */
