@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ZkmlError } from "../errors.js";
-import { circomVersion, compileCircom, copyCircuitLibrary } from "./circom.js";
+import { circomFailure, circomVersion, compileCircom, copyCircuitLibrary } from "./circom.js";
 import { readR1csInfo, readSymbols } from "./r1cs.js";
 import { compileCircuitSource, SAMPLE_HELPER as HELPER, SAMPLE_MAIN as MAIN } from "./testing.js";
 
@@ -127,6 +127,30 @@ describe("copyCircuitLibrary", () => {
     expect(existsSync(join(workDir, "lib", "zkmlc", "stale.circom"))).toBe(false);
     expect(await readFile(join(workDir, "lib", "circomlib", "bitify.circom"), "utf8")).toContain(
       "template Num2Bits",
+    );
+  });
+});
+
+describe("circomFailure", () => {
+  it("reports circom's WebAssembly limits as too-large with the counts and the direct backend as the way out", () => {
+    for (const text of [
+      "template instances: 112\nnon-linear constraints: 313000\nlinear constraints: 4000\nmemory allocation of 1744830464 bytes failed",
+      "non-linear constraints: 260000\nRangeError: Start offset -2117383504 is outside the bounds of the buffer",
+    ])
+      expect(() => circomFailure(text, "circuit.circom")).toThrow(
+        expect.objectContaining({
+          code: "too-large",
+          message: expect.stringMatching(
+            /^circom ran out of memory compiling circuit\.circom \(non-linear constraints: \d+/,
+          ),
+          hint: expect.stringMatching(/direct backend/),
+        }),
+      );
+  });
+
+  it("reports anything else as an error of the generated circuit", () => {
+    expect(() => circomFailure("error[T3001]: Exception caused by invalid access", "c.circom")).toThrow(
+      expect.objectContaining({ code: "circom-failed" }),
     );
   });
 });

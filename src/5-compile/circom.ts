@@ -239,21 +239,8 @@ export async function compileCircom(opts: CompileCircomOptions): Promise<Compile
     args.push(...(opts.extraArgs ?? []));
     const { code, output } = await runCircom(workDir, args, opts.logger, tmpName);
     const produced = await readdir(tmpDir);
-    if (code !== 0 || !produced.includes(`${name}.r1cs`)) {
-      const text = output.trim() || `circom exited with code ${code} and printed nothing`;
-      const counts = text.match(/(non-linear|linear) constraints: \d+/g)?.join(", ");
-      if (/memory allocation of \d+ bytes failed/.test(text))
-        fail(
-          "too-large",
-          `circom ran out of memory compiling ${mainFile}${counts ? ` (${counts})` : ""}: its 32-bit WebAssembly build has 4 GiB of address space`,
-          {
-            hint: "lower --input-scale/--param-scale for fewer bits per range check, or use a smaller model",
-          },
-        );
-      fail("circom-failed", `circom could not compile ${mainFile}:\n${text}`, {
-        hint: "this is an error in the generated circuit or the circuit library",
-      });
-    }
+    if (code !== 0 || !produced.includes(`${name}.r1cs`))
+      circomFailure(output.trim() || `circom exited with code ${code} and printed nothing`, mainFile);
     for (const f of [`${name}.r1cs`, `${name}.sym`, `${name}_js`]) {
       if (!produced.includes(f)) fail("circom-failed", `circom reported success but did not write ${f}`);
     }
@@ -269,6 +256,31 @@ export async function compileCircom(opts: CompileCircomOptions): Promise<Compile
   } finally {
     await rm(tmpDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * What circom's failure means. circom 2.2.3 runs as 32-bit WebAssembly: allocations past 4 GiB fail
+ * ("memory allocation of … bytes failed"), and buffers past 2 GiB overflow its signed offsets while it
+ * writes its outputs ("Start offset -2117383504 is outside the bounds of the buffer"). Those are limits
+ * of circom (too-large, with the counts it printed), not errors in the generated circuit.
+ */
+export function circomFailure(text: string, mainFile: string): never {
+  const counts = text.match(/(non-linear|linear) constraints: \d+/g)?.join(", ");
+  if (
+    /memory allocation of \d+ bytes failed|outside the bounds of the buffer|Array buffer allocation failed/.test(
+      text,
+    )
+  )
+    fail(
+      "too-large",
+      `circom ran out of memory compiling ${mainFile}${counts ? ` (${counts})` : ""}: its 32-bit WebAssembly build has 4 GiB of address space`,
+      {
+        hint: "the direct backend (the default for Groth16) writes the r1cs without circom and has no such limit: drop --backend circom; PLONK and FFLONK need circom, so use Groth16 for a circuit this size",
+      },
+    );
+  fail("circom-failed", `circom could not compile ${mainFile}:\n${text}`, {
+    hint: "this is an error in the generated circuit or the circuit library",
+  });
 }
 
 /** The repository's `circuits/` folder: two levels above this file in both `src/5-compile` and `dist/5-compile`. */

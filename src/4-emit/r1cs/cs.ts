@@ -142,7 +142,10 @@ export class DirectCs implements Cs {
     if (this.mode === "values") return;
     const lin = typeof x === "function" ? undefined : x;
     const w = lin && isWire(lin) ? (lin.wires[0] as number) : -1;
-    if (w >= 0) return this.name(name, w);
+    if (w >= 0) {
+      this.name(name, w);
+      return;
+    }
     if (this.mode === "check") {
       const v = (typeof x === "function" ? x() : x).value((i) => this.valueOf(i));
       this.namedValues.set(name(), mod(v));
@@ -211,7 +214,10 @@ export class DirectCs implements Cs {
   private nameElement(id: number, j: number, x: Lin | undefined): void {
     if (this.mode === "values") return;
     const name = () => `main.${this.signal(id)}[${j}]`;
-    if (x && isWire(x)) return this.name(name, x.wires[0] as number);
+    if (x && isWire(x)) {
+      this.name(name, x.wires[0] as number);
+      return;
+    }
     if (this.mode === "check") this.namedValues.set(name(), mod(this.val(id, j)));
     this.symLine(-1, name());
   }
