@@ -1,15 +1,32 @@
 /**
  * FloorDiv(QLO, NQ, NR): q = floor(num / den) for den ∈ [1, 2^NR], q ∈ [QLO, QLO + 2^NQ).
  * Constraints: --O2 NQ + 2·NR + 1; --O1 NQ + 2·NR + 6.
+ * Every --O2 case also runs on the direct backend: the div prim { qlo, qBits, rBits } of two inputs
+ * (direct-plans.ts floorDivPlan). The constant-divisor form (constDen, NQ + 2·NR) has no template of its
+ * own: both backends build it from one plan.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { floorDiv } from "../../src/3-lower/prims/div.js";
 import {
+  buildDirect,
+  buildPlan,
+  compileOn,
+  expectOwnConstraints,
+  PlanMaker,
+  type PlanSpec,
+  primRejects,
+  renamer,
+} from "./direct-harness.js";
+import { floorDivPlan } from "./direct-plans.js";
+import {
+  backendsFor,
   bitsOf,
   type CompiledCircuit,
   compileMain,
   compileTemplate,
+  expectForgeryGaps,
   mutationSurvivors,
+  noteForgery,
   P,
   randomIn,
   rng,
@@ -148,29 +165,35 @@ const inRange = (c: Case, num: bigint, den: bigint): boolean => {
   return den >= 1n && den <= pow2(c.NR) && q >= c.QLO && q < c.QLO + pow2(c.NQ);
 };
 
+/** Signed bits of the direct plan's num check: every num the test feeds, (|QLO| + 2^NQ + 2)·2^NR. */
+const numBits = (c: Case) => (c.QLO < 0n ? -c.QLO : c.QLO).toString(2).length + Math.max(c.NQ, 1) + c.NR + 3;
+
 for (const c of CASES) {
-  describe(`FloorDiv(${c.QLO}, ${c.NQ}, ${c.NR}) --O${c.optimize}`, () => {
+  const key = `FloorDiv(${c.QLO}, ${c.NQ}, ${c.NR}) --O${c.optimize}`;
+  describe.each(backendsFor(c.optimize))(`${key} [%s]`, (backend) => {
     let circ: CompiledCircuit;
     const pairs = pairsFor(c);
     const witnesses = new Map<string, bigint[]>();
 
     beforeAll(async () => {
-      circ = await compileTemplate(`FloorDiv(${c.QLO}, ${c.NQ}, ${c.NR})`, { optimize: c.optimize });
+      const spec = () => floorDivPlan(c.QLO, c.NQ, c.NR, numBits(c));
+      circ = await compileOn(backend, `FloorDiv(${c.QLO}, ${c.NQ}, ${c.NR})`, spec, { optimize: c.optimize });
     });
     afterAll(async () => {
       await circ?.cleanup();
     });
 
     it(`has exactly ${expectedConstraints(c)} constraints`, () => {
-      expect(circ.nConstraints).toBe(expectedConstraints(c));
+      expectOwnConstraints(circ, expectedConstraints(c));
     });
 
     it(`computes floorDiv on ${c.random === undefined ? "every" : pairs.length} (num, den) and fails outside the quotient range`, async () => {
       let valid = 0;
       for (const [num, den] of pairs) {
         if (!inRange(c, num, den)) {
+          // num and den are inside the direct plan's input checks: its prim alone rejects these
           await expect(circ.calculate({ num, den }), `num = ${num}, den = ${den}`).rejects.toThrow(
-            /Assert Failed/,
+            primRejects(backend),
           );
           continue;
         }
@@ -197,12 +220,14 @@ for (const c of CASES) {
         for (const [what, sig] of forgeries(c, num, den)) {
           if (!circ.changesKept(w, sig)) continue;
           tried++;
+          noteForgery(key, backend, what);
           expect((await circ.checkWitness(circ.forge(w, sig))).ok, `${what} at ${num} / ${den}`).toBe(false);
         }
         expect(tried, `forgeries at ${num} / ${den}`).toBeGreaterThanOrEqual(6);
         if (++n >= 25) break;
       }
       expect(n).toBeGreaterThan(0);
+      expectForgeryGaps(key, backend);
     });
 
     it("rejects every single-value change of a non-input signal", async () => {
@@ -242,10 +267,36 @@ describe("FloorDiv parameters are checked at compile time (field safety)", () =>
   });
 });
 
-describe("FloorDiv fed with linear combinations (as the model emitter does)", () => {
+/**
+ * The direct form of the same circuit: inputs a ∈ [-7, 9), b ∈ [1, 33), num = 16a + b and den = 2b affine
+ * maps (free), the div prim reading them.
+ */
+function linearPlan(): PlanSpec {
+  const m = new PlanMaker();
+  const a = m.input("a", 1, { lo: -7n, bits: 4 });
+  const b = m.input("b", 1, { lo: 1n, bits: 5 });
+  const row = (coef: bigint[]) => ({ idx: Int32Array.of(0, 1), coef });
+  const num = m.prim({ kind: "affine", ins: [a, b], rows: [row([16n, 1n])], bias: [0n] }, 1);
+  const den = m.prim({ kind: "affine", ins: [a, b], rows: [row([0n, 2n])], bias: [0n] }, 1);
+  const q = m.prim({ kind: "div", num, den, qlo: [-64n], qBits: [8], rBits: [6] }, 1);
+  m.output(q);
+  return {
+    plan: m.plan,
+    helpers: m.helpers,
+    feed: (input) => [[BigInt(input.a as bigint)], [BigInt(input.b as bigint)]],
+    rename: renamer("main", { "main.y": "main.out_y[0]" }),
+  };
+}
+
+const LINEAR = "FloorDiv fed with linear combinations (as the model emitter does)";
+describe.each(backendsFor())(`${LINEAR} [%s]`, (backend) => {
   // num = 2·a·2^3 + b and den = 2·b: round(a·2^3 / b) for b >= 1 (the Div op's construction)
   let circ: CompiledCircuit;
   beforeAll(async () => {
+    if (backend === "direct") {
+      circ = await buildDirect(linearPlan());
+      return;
+    }
     circ = await compileMain(`pragma circom 2.1.0;
 include "zkmlc/zkmlc.circom";
 template T() {
@@ -264,7 +315,7 @@ component main = T();
     await circ?.cleanup();
   });
   it("keeps the count NQ + 2·NR + 1 and rounds half up", async () => {
-    expect(circ.nConstraints).toBe(8 + 12 + 1);
+    expectOwnConstraints(circ, 8 + 12 + 1);
     for (let a = -7n; a <= 7n; a++) {
       for (let b = 1n; b <= 31n; b++) {
         const w = await circ.calculate({ a, b });
@@ -273,3 +324,71 @@ component main = T();
     }
   });
 });
+
+/**
+ * A constant divisor (the div prim's constDen form, the one ops emit when the divisor is a constant
+ * signal): num = q·den + r is then linear, so NQ + 2·NR constraints. Both backends build the plan.
+ */
+const CONST_DEN: (Case & { den: bigint })[] = [
+  { QLO: -8n, NQ: 4, NR: 3, den: 5n, optimize: 2 },
+  { QLO: 0n, NQ: 3, NR: 4, den: 8n, optimize: 2 },
+  { QLO: -3n, NQ: 2, NR: 1, den: 1n, optimize: 2 },
+];
+
+for (const c of CONST_DEN) {
+  const key = `FloorDiv(${c.QLO}, ${c.NQ}, ${c.NR}) by the constant ${c.den}`;
+  const nums: bigint[] = [];
+  for (let num = (c.QLO - 1n) * c.den; num < (c.QLO + pow2(c.NQ) + 1n) * c.den; num++) nums.push(num);
+  describe.each(backendsFor())(`${key} [%s]`, (backend) => {
+    let circ: CompiledCircuit;
+    const witnesses = new Map<bigint, bigint[]>();
+    beforeAll(async () => {
+      circ = await buildPlan(backend, floorDivPlan(c.QLO, c.NQ, c.NR, numBits(c), c.den));
+    });
+    afterAll(async () => {
+      await circ?.cleanup();
+    });
+
+    it(`has exactly ${c.NQ + 2 * c.NR} constraints`, () => {
+      expectOwnConstraints(circ, c.NQ + 2 * c.NR);
+    });
+
+    it("computes floorDiv on every num and fails outside the quotient range", async () => {
+      for (const num of nums) {
+        if (!inRange(c, num, c.den)) {
+          await expect(circ.calculate({ num }), `num = ${num}`).rejects.toThrow(primRejects(backend));
+          continue;
+        }
+        const w = await circ.calculate({ num });
+        expect(circ.signed(w, "main.q"), `num = ${num}`).toBe(floorDiv(num, c.den));
+        for (const [name, v] of Object.entries(honest(c, num, c.den))) {
+          if (circ.symbols.has(name)) expect(circ.get(w, name), `${name} at ${num}`).toBe(toField(v));
+        }
+        expect((await circ.checkWitness(w)).ok, `honest witness at ${num}`).toBe(true);
+        witnesses.set(num, w);
+      }
+      expect(witnesses.size).toBe(Number(pow2(c.NQ) * c.den));
+    });
+
+    it("rejects forged witnesses: q ± 1 alone, (q ± k, r ∓ k·den), r >= den, non-boolean bits", async () => {
+      for (const [num, w] of [...witnesses].filter((_, i) => i % 3 === 0)) {
+        let tried = 0;
+        for (const [what, sig] of forgeries(c, num, c.den)) {
+          if (!circ.changesKept(w, sig)) continue;
+          tried++;
+          noteForgery(key, backend, what);
+          expect((await circ.checkWitness(circ.forge(w, sig))).ok, `${what} at ${num}`).toBe(false);
+        }
+        expect(tried, `forgeries at ${num}`).toBeGreaterThanOrEqual(6);
+      }
+      expectForgeryGaps(key, backend);
+    });
+
+    it("rejects every single-value change of a non-input signal", async () => {
+      for (const w of [...witnesses.values()].slice(0, 3)) {
+        expect(await mutationSurvivors(circ, w, ["main.num"], 1n)).toEqual([]);
+        expect(await mutationSurvivors(circ, w, ["main.num"], P - 1n)).toEqual([]);
+      }
+    });
+  });
+}

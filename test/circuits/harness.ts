@@ -11,13 +11,18 @@
  *   await c.cleanup();
  *
  * Compile once per parameter set (in `beforeAll`) and reuse the calculator for every input.
+ *
+ * The direct backend's builds of the same prims (direct-harness.ts) have this interface too, so a
+ * template test runs each forged witness on both (`backendsFor`, `noteForgery`/`expectForgeryGaps`).
  */
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { expect } from "vitest";
 import { compileCircom, copyCircuitLibrary } from "../../src/5-compile/circom.js";
-import { checkWitness, readSymbols, type WitnessCheck } from "../../src/5-compile/r1cs.js";
+import { readSymbols, type WitnessCheck } from "../../src/5-compile/r1cs.js";
 import { loadWitnessCalculator } from "../../src/6-prove/witness.js";
+import { r1csChecker } from "./r1cs-check.js";
 
 /** The BN254 scalar field prime. */
 export const P = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
@@ -54,20 +59,37 @@ export function bitsOf(x: bigint, n: number): bigint[] {
   return Array.from({ length: n }, (_, i) => (x >> BigInt(i)) & 1n);
 }
 
+/** Which backend built a circuit: circom (--O1/--O2 of Circom text) or the direct R1CS writer (direct-harness.ts). */
+export type Backend = "circom" | "direct";
+
+/**
+ * The backends a template test runs on: both for --O2 (the direct backend makes the constraint system
+ * circom --O2 makes), circom alone for --O1.
+ */
+export function backendsFor(optimize: 1 | 2 = 2): Backend[] {
+  return optimize === 2 ? ["circom", "direct"] : ["circom"];
+}
+
 export interface CompiledCircuit {
+  backend: Backend;
   workDir: string;
   r1csPath: string;
   symPath: string;
   wasmPath: string;
   /** Constraints in the r1cs (after the chosen optimization level). */
   nConstraints: number;
+  /**
+   * Constraints of the circuit under test: all of them for a compiled template; for a direct build, those
+   * of the prim under test (without the plan's input range checks and the harness's helper prims).
+   */
+  ownConstraints: number;
   /** circom's output. */
   stdout: string;
   /** Signal name ("main.out", "main.bits.out[3]") -> witness index; optimized-away signals are absent. */
   symbols: Map<string, number>;
   /** The full witness for an input (throws a ZkmlError when a constraint or assert fails). */
   calculate(input: Record<string, unknown>): Promise<bigint[]>;
-  /** Evaluate every r1cs constraint on a witness. */
+  /** Evaluate every r1cs constraint on a witness (r1cs-check.ts: the file parsed once). */
   checkWitness(witness: bigint[]): Promise<WitnessCheck>;
   /** Witness index of a signal; throws if the name is unknown or was optimized away. */
   index(name: string): number;
@@ -115,54 +137,68 @@ export async function compileMain(source: string, opts: CompileOptions = {}): Pr
     });
     const symbols = await readSymbols(res.symPath);
     const wc = await loadWitnessCalculator(res.wasmPath);
-    const index = (name: string): number => {
-      const i = symbols.get(name);
-      if (i === undefined)
-        throw new Error(`signal ${name} is not in the witness (unknown or optimized away)`);
-      return i;
-    };
-    const get = (w: bigint[], name: string): bigint => {
-      const v = w[index(name)];
-      if (v === undefined) throw new Error(`witness has no index ${index(name)} for ${name}`);
-      return v;
-    };
+    const check = await r1csChecker(res.r1csPath);
     return {
+      backend: "circom",
       workDir,
       r1csPath: res.r1csPath,
       symPath: res.symPath,
       wasmPath: res.wasmPath,
       nConstraints: res.nConstraints,
+      ownConstraints: res.nConstraints,
       stdout: res.stdout,
       symbols,
       calculate: (input) => wc.calculate(input),
-      checkWitness: (w) => checkWitness(res.r1csPath, w),
-      index,
-      get,
-      signed: (w, name) => fromField(get(w, name)),
-      forge(w, changes) {
-        const out = w.slice();
-        let changed = false;
-        for (const [name, value] of Object.entries(changes)) {
-          const i = symbols.get(name);
-          if (i === undefined) continue;
-          const v = toField(value);
-          if (out[i] !== v) changed = true;
-          out[i] = v;
-        }
-        if (!changed) throw new Error("the forgery changes no signal that is kept in this build's witness");
-        return out;
-      },
-      changesKept: (w, changes) =>
-        Object.entries(changes).some(([name, value]) => {
-          const i = symbols.get(name);
-          return i !== undefined && w[i] !== toField(value);
-        }),
+      checkWitness: check,
+      ...signalAccess((name) => symbols.get(name)),
       cleanup: () => rm(workDir, { recursive: true, force: true }),
     };
   } catch (e) {
     await rm(workDir, { recursive: true, force: true });
     throw e;
   }
+}
+
+/**
+ * index/get/signed/forge/changesKept of a CompiledCircuit over a name lookup (a signal's witness index, or
+ * undefined when the build has no wire for it: unknown, or eliminated by the optimizer).
+ */
+export function signalAccess(
+  lookup: (name: string) => number | undefined,
+): Pick<CompiledCircuit, "index" | "get" | "signed" | "forge" | "changesKept"> {
+  const index = (name: string): number => {
+    const i = lookup(name);
+    if (i === undefined) throw new Error(`signal ${name} is not in the witness (unknown or optimized away)`);
+    return i;
+  };
+  const get = (w: bigint[], name: string): bigint => {
+    const v = w[index(name)];
+    if (v === undefined) throw new Error(`witness has no index ${index(name)} for ${name}`);
+    return v;
+  };
+  return {
+    index,
+    get,
+    signed: (w, name) => fromField(get(w, name)),
+    forge(w, changes) {
+      const out = w.slice();
+      let changed = false;
+      for (const [name, value] of Object.entries(changes)) {
+        const i = lookup(name);
+        if (i === undefined) continue;
+        const v = toField(value);
+        if (out[i] !== v) changed = true;
+        out[i] = v;
+      }
+      if (!changed) throw new Error("the forgery changes no signal that is kept in this build's witness");
+      return out;
+    },
+    changesKept: (w, changes) =>
+      Object.entries(changes).some(([name, value]) => {
+        const i = lookup(name);
+        return i !== undefined && w[i] !== toField(value);
+      }),
+  };
 }
 
 /** Compile `component main = <instantiation>;` with the zkmlc library included, e.g. "Rescale(8, 3)". */
@@ -209,4 +245,49 @@ export async function mutationSurvivors(
     if ((await c.checkWitness(w)).ok) survivors.push(i);
   }
   return survivors;
+}
+
+/**
+ * The forgeries each backend's build of a case has tried (changed a kept signal of and checked), by
+ * name. A forgery one backend tries and the other never does only touched signals the other eliminated:
+ * `forgeryGaps` lists them, so a test can show its forgeries compare the two backends (none, or the ones
+ * rewritten for the other backend, named in the test).
+ */
+const tried = new Map<string, Set<string>>();
+
+/** Record that the build of `key` on `backend` tried the forgery `what`. */
+export function noteForgery(key: string, backend: Backend, what: string): void {
+  const k = `${key} [${backend}]`;
+  const set = tried.get(k) ?? new Set<string>();
+  set.add(what);
+  tried.set(k, set);
+}
+
+/**
+ * Forgeries of `key` tried on one backend only, once both have run (undefined before: the circom
+ * describe of a case runs before its direct one).
+ */
+export function forgeryGaps(key: string): { circomOnly: string[]; directOnly: string[] } | undefined {
+  const c = tried.get(`${key} [circom]`);
+  const d = tried.get(`${key} [direct]`);
+  if (!c || !d) return undefined;
+  return { circomOnly: [...c].filter((n) => !d.has(n)), directOnly: [...d].filter((n) => !c.has(n)) };
+}
+
+/**
+ * After a case's direct run: the forgeries tried on one backend only are exactly the expected ones (each
+ * named and explained by its test, with the form it takes on the other backend). Nothing to compare
+ * when only one backend of the case ran (a filtered run).
+ */
+export function expectForgeryGaps(
+  key: string,
+  backend: Backend,
+  expected: { circomOnly?: string[]; directOnly?: string[] } = {},
+): void {
+  const gaps = forgeryGaps(key);
+  if (backend !== "direct" || !gaps) return;
+  expect(gaps, `${key}: forgeries tried on one backend only`).toEqual({
+    circomOnly: expected.circomOnly ?? [],
+    directOnly: expected.directOnly ?? [],
+  });
 }

@@ -4,7 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rescaleRelu, roundShift } from "../../src/3-lower/rounding.js";
-import { type CompiledCircuit, compileMain, compileTemplate, randomIn, rng } from "./harness.js";
+import { buildDirect, expectOwnConstraints, PlanMaker, type PlanSpec, renamer } from "./direct-harness.js";
+import { backendsFor, type CompiledCircuit, compileMain, compileTemplate, randomIn, rng } from "./harness.js";
 
 describe("template parameters are checked at compile time", () => {
   const bad = [
@@ -73,17 +74,38 @@ function reference(x: bigint[]): bigint {
   );
 }
 
-describe("a composed circuit with linear-combination inputs", () => {
+/**
+ * The same model as a plan for the direct backend: the input x range-checked (the model's own checks),
+ * two affine maps (free) and the two rescale prims.
+ */
+function tinyPlan(): PlanSpec {
+  const m = new PlanMaker();
+  const x = m.input("x", 3, { lo: -128n, bits: 8 });
+  const rows = (w: bigint[][]) => w.map((r) => ({ idx: Int32Array.from(r, (_, i) => i), coef: r }));
+  const pre = m.prim({ kind: "affine", ins: [x], rows: rows(W1), bias: B1 }, 2);
+  const h = m.prim({ kind: "rescale", in: pre, k: 4, relu: true, bits: [14, 14] }, 2);
+  const sum = m.prim({ kind: "affine", ins: [h], rows: rows([W2]), bias: [B2] }, 1);
+  m.output(m.prim({ kind: "rescale", in: sum, k: 3, relu: false, bits: [16] }, 1));
+  return {
+    plan: m.plan,
+    helpers: m.helpers,
+    feed: (input) => [(input.x as bigint[]).map(BigInt)],
+    rename: renamer("main", { "main.y": "main.out_y[0]" }),
+    ownInputChecks: true,
+  };
+}
+
+describe.each(backendsFor())("a composed circuit with linear-combination inputs [%s]", (backend) => {
   let circ: CompiledCircuit;
   beforeAll(async () => {
-    circ = await compileMain(SOURCE);
+    circ = backend === "circom" ? await compileMain(SOURCE) : await buildDirect(tinyPlan());
   });
   afterAll(async () => {
     await circ?.cleanup();
   });
 
   it("costs exactly the sum of its templates under --O2", () => {
-    expect(circ.nConstraints).toBe(3 * 8 + 2 * (14 + 1) + (16 + 2));
+    expectOwnConstraints(circ, 3 * 8 + 2 * (14 + 1) + (16 + 2));
   });
 
   it("matches the integer reference and its witnesses pass", async () => {

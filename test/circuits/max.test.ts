@@ -3,6 +3,8 @@
  * template has no linear constraint to eliminate).
  * Also the emitted max prim (src/4-emit/emit-prims.ts emitMax: Max2 chains over rows of one or several
  * input tensors) against the integer reference (src/3-lower/prims/max.ts evaluateMax).
+ * Every --O2 test also runs on the direct backend: Max2(N) as a max prim over one row [a, b]
+ * (direct-plans.ts max2Plan), and the emitted prim in a plan.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { GraphNode } from "../../src/1-decode/graph.js";
@@ -11,12 +13,25 @@ import { LowerCtx, PlanBuilder } from "../../src/3-lower/lower.js";
 import { max, maxSpec } from "../../src/3-lower/prims/max.js";
 import { primConstraints } from "../../src/3-lower/prims/registry.js";
 import {
+  buildDirect,
+  compileOn,
+  covering,
+  expectOwnConstraints,
+  planOf,
+  primRejects,
+  renamer,
+} from "./direct-harness.js";
+import { max2Plan } from "./direct-plans.js";
+import {
+  backendsFor,
   bitsOf,
   type CompiledCircuit,
   compileMain,
   compileTemplate,
+  expectForgeryGaps,
   fieldInv,
   mutationSurvivors,
+  noteForgery,
   P,
   randomIn,
   rng,
@@ -129,21 +144,30 @@ function pairsFor(c: Case): [bigint, bigint][] {
   });
 }
 
+/**
+ * The operands' check of the direct plan (the template assumes nothing of a and b, only of a − b): wide
+ * enough for the test's pairs (around ±2^200 for small N, |b| < 2^N and a = b + d for random ones).
+ */
+const operandBits = (c: Case) => (c.random === undefined ? Math.max(203, c.N + 2) : c.N + 2);
+
 for (const c of CASES) {
-  describe(`Max2(${c.N}) --O${c.optimize}`, () => {
+  const key = `Max2(${c.N}) --O${c.optimize}`;
+  describe.each(backendsFor(c.optimize))(`${key} [%s]`, (backend) => {
     let circ: CompiledCircuit;
     const pairs = pairsFor(c);
     const witnesses: { a: bigint; b: bigint; w: bigint[] }[] = [];
 
     beforeAll(async () => {
-      circ = await compileTemplate(`Max2(${c.N})`, { optimize: c.optimize });
+      circ = await compileOn(backend, `Max2(${c.N})`, () => max2Plan(c.N, operandBits(c)), {
+        optimize: c.optimize,
+      });
     });
     afterAll(async () => {
       await circ?.cleanup();
     });
 
     it(`has exactly ${c.N + 1} constraints`, () => {
-      expect(circ.nConstraints).toBe(c.N + 1);
+      expectOwnConstraints(circ, c.N + 1);
     });
 
     it(`computes max(a, b) on ${pairs.length} pairs and the honest witnesses pass`, async () => {
@@ -169,10 +193,12 @@ for (const c of CASES) {
           // under --O2 a forgery may touch only optimized-away signals (then it is no forgery of this build)
           if (!circ.changesKept(w, sig)) continue;
           tried++;
+          noteForgery(key, backend, what);
           expect((await circ.checkWitness(circ.forge(w, sig))).ok, `${what} at (${a}, ${b})`).toBe(false);
         }
         expect(tried, `forgeries tried at (${a}, ${b})`).toBeGreaterThanOrEqual(Math.min(c.N + 4, 9));
       }
+      expectForgeryGaps(key, backend);
     });
 
     it("rejects every single-value change of a non-input signal", async () => {
@@ -186,14 +212,15 @@ for (const c of CASES) {
 
     it("fails witness generation when a − b is outside its range instead of wrapping", async () => {
       const h = pow2(c.N - 1);
+      // the operands are inside the direct plan's input check: its prim alone rejects these
       for (const [a, b] of [
         [h, 0n],
         [0n, h + 1n],
         [-h - 1n, 0n],
-        [P / 2n, 0n],
       ] as [bigint, bigint][]) {
-        await expect(circ.calculate({ a, b }), `(${a}, ${b})`).rejects.toThrow(/Assert Failed/);
+        await expect(circ.calculate({ a, b }), `(${a}, ${b})`).rejects.toThrow(primRejects(backend));
       }
+      await expect(circ.calculate({ a: P / 2n, b: 0n })).rejects.toThrow(/Assert Failed/);
     });
   });
 }
@@ -211,7 +238,7 @@ describe("Max2 parameters are checked at compile time", () => {
  * tensors with per-element bounds, emitted by emitMax; the witness must equal evaluateMax and the
  * constraint count primConstraints.
  */
-describe("emitted max prim (rows over concatenated tensors)", () => {
+describe.each(backendsFor())("emitted max prim (rows over concatenated tensors) [%s]", (backend) => {
   const node: GraphNode = {
     index: 0,
     name: "m",
@@ -266,10 +293,27 @@ describe("emitted max prim (rows over concatenated tensors)", () => {
     "}",
     "component main = M();",
   ].join("\n");
+  // the direct backend: the same prim in a plan whose inputs x, y are checked to cover their bounds
+  const spec = {
+    plan: planOf(
+      builder.plan.tensors,
+      [
+        [x.id, covering(x)],
+        [y.id, covering(y)],
+      ],
+      ctx.prims,
+      [[out.id, "t9"]],
+    ),
+    helpers: [],
+    feed: (input: Record<string, unknown>) => [input.x as bigint[], input.y as bigint[]],
+    rename: renamer("main", (name) =>
+      name.startsWith("main.t9[") ? `main.out_t9${name.slice(7)}` : undefined,
+    ),
+  };
   let circ: CompiledCircuit;
 
   beforeAll(async () => {
-    circ = await compileMain(source);
+    circ = backend === "circom" ? await compileMain(source) : await buildDirect(spec);
   });
   afterAll(async () => {
     await circ?.cleanup();
@@ -285,7 +329,7 @@ describe("emitted max prim (rows over concatenated tensors)", () => {
   });
 
   it(`costs exactly primConstraints under --O2`, () => {
-    expect(circ.nConstraints).toBe(primConstraints(prim, rows.length));
+    expectOwnConstraints(circ, primConstraints(prim, rows.length));
   });
 
   it("matches evaluateMax on random inputs within the bounds, and the witness passes", async () => {

@@ -2,6 +2,9 @@
  * OneHot(K, CHECK): out[k] = [in = k] from hint-free powers of in; --O2 max(0, K − 2), with CHECK
  * max(1, K − 1) (ir.ts oneHotCost). OneHotHint(K): hint booleans, K constraints.
  * Also the emitted onehot prim (oneHotSpec.circom, candidates per element) against evaluateOneHot.
+ * Every test also runs on the direct backend where the onehot prim has the template: OneHot(K, CHECK)
+ * for K <= 32, OneHotHint(K) for K > 32 (the prim takes powers up to 32 candidates, so OneHotHint(2) and
+ * OneHotHint(5) are circom-only), as the probe's plan (direct-plans.ts oneHotProbePlan).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { GraphNode } from "../../src/1-decode/graph.js";
@@ -15,7 +18,11 @@ import {
   oneHotSpec,
 } from "../../src/3-lower/prims/onehot.js";
 import { primConstraints } from "../../src/3-lower/prims/registry.js";
+import { buildDirect, covering, expectOwnConstraints, planOf, renamer } from "./direct-harness.js";
+import { oneHotProbePlan } from "./direct-plans.js";
 import {
+  type Backend,
+  backendsFor,
   type CompiledCircuit,
   compileMain,
   mutationSurvivors,
@@ -100,19 +107,28 @@ const CASES: [number, 0 | 1][] = [
   [32, 1],
 ];
 
+/** The probe on a backend: circom compiles it, the direct backend writes the probe's plan. */
+const probeOn = (backend: Backend, inst: string, K: number, check: boolean) =>
+  backend === "circom" ? compileMain(probe(inst, K)) : buildDirect(oneHotProbePlan(K, check));
+
 for (const [K, C] of CASES) {
-  describe(`OneHot(${K}, ${C})`, () => {
+  describe.each(backendsFor())(`OneHot(${K}, ${C}) [%s]`, (backend) => {
     let circ: CompiledCircuit;
     const honest = new Map<bigint, bigint[]>();
     const ones = new Array<bigint>(K).fill(1n);
     beforeAll(async () => {
-      circ = await compileMain(probe(`OneHot(${K}, ${C})`, K));
+      circ = await probeOn(backend, `OneHot(${K}, ${C})`, K, C === 1);
     });
     afterAll(async () => {
       await circ?.cleanup();
     });
 
     it(`costs ${oneHotCost(K, C === 1)} constraints under --O2 when its outputs feed the model`, async () => {
+      if (backend === "direct") {
+        // the probe's own part: without the input checks and the products (the harness's)
+        expectOwnConstraints(circ, oneHotCost(K, C === 1));
+        return;
+      }
       const w = await compileMain(wrapped(`OneHot(${K}, ${C})`));
       expect(w.nConstraints).toBe(oneHotCost(K, C === 1));
       await w.cleanup();
@@ -159,17 +175,21 @@ for (const [K, C] of CASES) {
 }
 
 for (const K of [2, 5, 33]) {
-  describe(`OneHotHint(${K})`, () => {
+  describe.each(K > 32 ? backendsFor() : ["circom" as const])(`OneHotHint(${K}) [%s]`, (backend) => {
     let circ: CompiledCircuit;
     const ones = new Array<bigint>(K).fill(1n);
     beforeAll(async () => {
-      circ = await compileMain(probe(`OneHotHint(${K})`, K));
+      circ = await probeOn(backend, `OneHotHint(${K})`, K, true);
     });
     afterAll(async () => {
       await circ?.cleanup();
     });
 
     it(`costs ${K} constraints under --O2 when its outputs feed the model`, async () => {
+      if (backend === "direct") {
+        expectOwnConstraints(circ, K);
+        return;
+      }
       const w = await compileMain(wrapped(`OneHotHint(${K})`));
       expect(w.nConstraints).toBe(K);
       await w.cleanup();
@@ -211,7 +231,7 @@ for (const K of [2, 5, 33]) {
  * 32 candidates, a constant, an unchecked three-way choice). Each output is multiplied by its own input
  * w[i] so it stays readable; the constant one (K = 1) makes that product linear.
  */
-describe("emitted onehot prim", () => {
+describe.each(backendsFor())("emitted onehot prim [%s]", (backend) => {
   const node: GraphNode = {
     index: 0,
     name: "g",
@@ -250,9 +270,42 @@ describe("emitted onehot prim", () => {
     "}",
     "component main = M();",
   ].join("\n");
+  // the direct backend: the prim and the products in a plan (inputs x, checked to cover x's bounds, and w)
+  const tensor = (onnxName: string): QTensor => ({
+    id: builder.plan.tensors.length,
+    onnxName,
+    shape: [n],
+    scale: 0,
+    lo: new Array<bigint>(n).fill(0n),
+    hi: new Array<bigint>(n).fill(1n),
+    err: new Float64Array(n),
+  });
+  const w = tensor("w");
+  builder.plan.tensors.push(w);
+  const y = tensor("y");
+  builder.plan.tensors.push(y);
+  const iota = Int32Array.from({ length: n }, (_, i) => i);
+  const products = { kind: "mul" as const, out: y.id, a: e.id, b: w.id, ia: iota, ib: iota };
+  const spec = {
+    plan: planOf(
+      builder.plan.tensors,
+      [
+        [x.id, covering(x)],
+        [w.id, { lo: 0n, bits: 2 }],
+      ],
+      [prim, products],
+      [[y.id, "y"]],
+    ),
+    helpers: [products],
+    feed: (input: Record<string, unknown>) => [input.x as bigint[], input.w as bigint[]],
+    rename: renamer("main", (name) => {
+      const m = /^main\.([xwy])\[/.exec(name);
+      return m ? `main.${m[1] === "y" ? "out" : "in"}_${name.slice(5)}` : undefined;
+    }),
+  };
   let circ: CompiledCircuit;
   beforeAll(async () => {
-    circ = await compileMain(source);
+    circ = backend === "circom" ? await compileMain(source) : await buildDirect(spec);
   });
   afterAll(async () => {
     await circ?.cleanup();
@@ -261,7 +314,9 @@ describe("emitted onehot prim", () => {
   it("checks membership only where the bounds do not prove it; costs primConstraints", () => {
     expect(prim.check).toEqual([false, true, true, false, false]);
     expect(primConstraints(prim, n)).toBe(0 + 5 + 36 + 0 + 1);
-    expect(circ.nConstraints).toBe(primConstraints(prim, n) + n - 1);
+    // with the products but the one of the constant output (element 3, one candidate), which is linear
+    if (backend === "circom") expect(circ.nConstraints).toBe(primConstraints(prim, n) + n - 1);
+    else expectOwnConstraints(circ, primConstraints(prim, n));
   });
 
   it("matches evaluateOneHot on candidates; indices outside them have no witness", async () => {

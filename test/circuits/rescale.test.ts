@@ -1,15 +1,21 @@
 /**
  * Rescale(N, k): out = roundShift(in, k) for in ∈ [-2^(N-1), 2^(N-1)).
  * Constraints: --O2 N + 1 (k = 1) / N + 2 (k >= 2); --O1 N + 4 (k = 1) / N + 6 (k >= 2).
+ * Every --O2 case also runs on the direct backend: the rescale prim { k, relu: false, bits: [N] } in a
+ * one-prim plan (direct-plans.ts rescalePlan), with the same outputs, forgeries and mutations.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { roundShift } from "../../src/3-lower/rounding.js";
+import { compileOn, expectOwnConstraints, primRejects } from "./direct-harness.js";
+import { rescalePlan } from "./direct-plans.js";
 import {
+  backendsFor,
   bitsOf,
   type CompiledCircuit,
-  compileTemplate,
+  expectForgeryGaps,
   fieldInv,
   mutationSurvivors,
+  noteForgery,
   P,
   randomIn,
   rng,
@@ -151,6 +157,14 @@ function forgeries(N: number, k: number, x: bigint): [string, Record<string, big
       b[0] = fieldInv(2n);
     }),
   ]);
+  // the same with bit 1 absorbing the change, so the bits still sum to in + 2^(N-1) (in the field)
+  list.push([
+    "bit 0 = 1/2 (sum kept by bit 1)",
+    withBits((b) => {
+      b[1] = toField((b[1] as bigint) + ((b[0] as bigint) - fieldInv(2n)) * fieldInv(2n));
+      b[0] = fieldInv(2n);
+    }),
+  ]);
   return list;
 }
 
@@ -176,20 +190,23 @@ function inputsFor(c: Case): bigint[] {
 }
 
 for (const c of CASES) {
-  describe(`Rescale(${c.N}, ${c.k}) --O${c.optimize}`, () => {
+  const key = `Rescale(${c.N}, ${c.k}) --O${c.optimize}`;
+  describe.each(backendsFor(c.optimize))(`${key} [%s]`, (backend) => {
     let circ: CompiledCircuit;
     const inputs = inputsFor(c);
     const witnesses = new Map<bigint, bigint[]>();
 
     beforeAll(async () => {
-      circ = await compileTemplate(`Rescale(${c.N}, ${c.k})`, { optimize: c.optimize });
+      circ = await compileOn(backend, `Rescale(${c.N}, ${c.k})`, () => rescalePlan(c.N, c.k, false), {
+        optimize: c.optimize,
+      });
     });
     afterAll(async () => {
       await circ?.cleanup();
     });
 
     it(`has exactly ${expectedConstraints(c.N, c.k, c.optimize)} constraints`, () => {
-      expect(circ.nConstraints).toBe(expectedConstraints(c.N, c.k, c.optimize));
+      expectOwnConstraints(circ, expectedConstraints(c.N, c.k, c.optimize));
     });
 
     it(`computes roundShift(in, ${c.k}) on ${c.random === undefined ? "every" : inputs.length} input(s) and the honest witness passes`, async () => {
@@ -222,11 +239,15 @@ for (const c of CASES) {
           // unchanged); it is then the honest witness of this build, not a forgery
           if (!circ.changesKept(w, sig)) continue;
           tried++;
+          noteForgery(key, backend, what);
           const res = await circ.checkWitness(circ.forge(w, sig));
           expect(res.ok, `${what} at in = ${x}`).toBe(false);
         }
         expect(tried, `forgeries tried at in = ${x}`).toBeGreaterThanOrEqual(c.N >= 8 ? 8 : 3);
       }
+      // both backends eliminate bits.out[0] (the recomposition's signal), so "bit 0 = 1/2" with the sum
+      // broken is tried on neither; its form with the sum kept by bit 1 is tried on both
+      expectForgeryGaps(key, backend);
     });
 
     it("rejects every single-value change of a hint signal", async () => {
@@ -239,7 +260,11 @@ for (const c of CASES) {
     });
 
     it("fails witness generation for an input outside the range instead of wrapping", async () => {
-      for (const x of [pow2(c.N - 1), -pow2(c.N - 1) - 1n, pow2(c.N + 3), P / 2n]) {
+      // just outside: inside the direct plan's wider input check, so its prim alone rejects them
+      for (const x of [pow2(c.N - 1), -pow2(c.N - 1) - 1n]) {
+        await expect(circ.calculate({ in: x }), `in = ${x}`).rejects.toThrow(primRejects(backend));
+      }
+      for (const x of [pow2(c.N + 3), P / 2n]) {
         await expect(circ.calculate({ in: x }), `in = ${x}`).rejects.toThrow(/Assert Failed/);
       }
     });

@@ -67,8 +67,18 @@ export const mulSpec: PrimSpec<MulPrim> = {
   build(p, _s, cs) {
     p.ia.forEach((ja, i) => {
       const jb = p.ib[i] as number;
+      const a = cs.lin(p.a, ja);
+      const b = cs.lin(p.b, jb);
+      // A constant operand makes the product linear: circom --O2 eliminates it, and so does this (the
+      // lowering never makes one, but a plan may hold one). Constancy comes from the plan, alike in every mode.
+      const ka = cs.constant(p.a)?.[ja];
+      const kb = cs.constant(p.b)?.[jb];
+      if (ka !== undefined || kb !== undefined) {
+        cs.out(p.out, i, ka !== undefined ? b.times(ka) : a.times(kb as bigint));
+        return;
+      }
       const out = cs.wire(null, () => cs.val(p.a, ja) * cs.val(p.b, jb));
-      cs.constrain(cs.lin(p.a, ja), cs.lin(p.b, jb), out);
+      cs.constrain(a, b, out);
       cs.out(p.out, i, out);
     });
   },

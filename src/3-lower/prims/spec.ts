@@ -43,6 +43,8 @@ export interface Cs {
   readonly lean: boolean;
   /** Number of elements of tensor id. */
   size(id: number): number;
+  /** The values of tensor id's constant elements (an affine row of nothing, a one-hot of one candidate), if any. */
+  constant(id: number): readonly (bigint | undefined)[] | undefined;
   /** Element j of tensor id as a combination of wires (Lin.ZERO in "values" mode). */
   lin(id: number, j: number): Lin;
   /** The reference value of element j of tensor id ("values" and "check" modes). */

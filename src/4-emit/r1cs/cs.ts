@@ -4,6 +4,7 @@ import { Lin } from "../../3-lower/prims/lin.js";
 import type { Cs } from "../../3-lower/prims/spec.js";
 import { bug } from "../../errors.js";
 import { ByteSink, writeLin } from "./binary.js";
+import { constantTensors } from "./deferred.js";
 
 export type Mode = Cs["mode"];
 
@@ -68,6 +69,13 @@ export class DirectCs implements Cs {
     private readonly sinks: Sinks,
   ) {
     this.witness.field(1n);
+    this.constants = constantTensors(plan);
+  }
+
+  private readonly constants: Map<number, (bigint | undefined)[]>;
+
+  constant(id: number): readonly (bigint | undefined)[] | undefined {
+    return this.constants.get(id);
   }
 
   /** Set while the graph inputs' wires are made: their elements are kept in every mode (output rows read them). */
