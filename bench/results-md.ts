@@ -14,6 +14,8 @@ import { renderMarkdown } from "../src/bench/markdown.js";
 import { readReport } from "../src/bench/run-bench.js";
 import { fitReport } from "../src/bench/stats.js";
 import type { BenchReport } from "../src/bench/types.js";
+import { scaleSection } from "./scale-md.js";
+import { visibilitySection } from "./visibility-md.js";
 
 const PUBLISHED = [
   [
@@ -90,6 +92,8 @@ export async function writeResultsMd(report: BenchReport, out: string, svgDir: s
     charts: drawn,
     chartDir: relative(dirname(out), svgDir).split("\\").join("/"),
     extra: [
+      ...scaleSection(join(svgDir, "scale.json")),
+      ...visibilitySection(join(svgDir, "visibility.json")),
       ...publishedSection(report),
       "Regenerate this file from the suite's JSON with `npm run bench:results`; `npm run bench` re-measures.",
       "",

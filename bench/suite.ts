@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: the benchmark suite. The examples (MNIST MLP and LeNet-5; one whose model is absent
+ * `npm run bench`: the benchmark suite. The examples (MNIST MLP, LeNet-5 and the CIFAR-shaped CNN; one whose model is absent
  * is noted, not benchmarked) and the scaling sweep of bench/sweep.ts (MLPs by width and depth, CNNs by size), each timed
  * `--runs` times; a model whose compile fails with an unsupported operator is reported as skipped.
  *
@@ -13,6 +13,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { NUM_CLASSES, renderImage, TEST_SEED } from "../examples/cifar_cnn/data.js";
 import { ezklInput, loadMnist } from "../examples/mnist_mlp/data.js";
 import { isProofSystem } from "../src/6-prove/systems.js";
 import { parseMaxRegression } from "../src/bench/compare.js";
@@ -66,23 +67,46 @@ function takesDigits(input: string): boolean {
   }
 }
 
+/** The first N synthetic test images of examples/cifar_cnn (as its make-data.ts writes them), written once. */
+function cifarImages(n: number): string {
+  const path = join(work, `cifar-test-${n}.json`);
+  if (!existsSync(path))
+    writeFileSync(
+      path,
+      JSON.stringify(
+        Array.from({ length: n }, (_, i) => ezklInput(renderImage(TEST_SEED, i, i % NUM_CLASSES))),
+      ),
+    );
+  return path;
+}
+
 const samples = Number(a["accuracy-samples"]);
+/** A CIFAR witness takes seconds (810k constraints): its accuracy uses at most this many images. */
+const CIFAR_SAMPLES = 50;
 const specs: ModelSpec[] = [];
 const notes: string[] = [];
-for (const ex of ["mnist_mlp", "lenet5"]) {
+for (const ex of ["mnist_mlp", "lenet5", "cifar_cnn"]) {
   const model = join(root, "examples", ex, "model.onnx");
   const input = join(root, "examples", ex, "input.json");
   if (!existsSync(model) || !existsSync(input)) {
     notes.push(`${rel(model)} or its input.json is absent: ${ex} not benchmarked`);
     continue;
   }
+  const data =
+    samples <= 0
+      ? undefined
+      : ex === "cifar_cnn"
+        ? cifarImages(Math.min(samples, CIFAR_SAMPLES))
+        : takesDigits(input)
+          ? mnistDigits(samples)
+          : undefined;
   specs.push({
     name: ex,
     model: rel(model),
     input: rel(input),
     family: "example",
     compile: { inputRange: [0, 1] },
-    data: samples > 0 && takesDigits(input) ? rel(mnistDigits(samples)) : undefined,
+    data: data && rel(data),
   });
 }
 for (const m of writeSweep(join(work, "models")))

@@ -18,6 +18,8 @@ function reads(p: Prim): number[] {
       return [p.a, p.b];
     case "div":
       return [p.num, p.den];
+    case "commit":
+      return p.tensors.map((t) => t.id);
   }
 }
 

@@ -1,9 +1,12 @@
+import type { CommitRole, CommitTensorSpec } from "../commit/commitment.js";
 import type { NodeRef } from "../errors.js";
 
 /**
- * The circuit IR: what every ONNX op lowers to. Only three primitives exist, because under Groth16 only
- * three things cost or matter: where signals enter (and their range checks), constant-coefficient affine
- * maps (free), and rescales (a range-checked division hint, optionally fused with ReLU).
+ * The circuit IR: what every ONNX op lowers to. Under Groth16 a constant-coefficient affine map is free,
+ * so the primitives are where signals enter (with their range checks), affine maps, and the few things
+ * that cost constraints: rescales (a range-checked division hint, optionally fused with ReLU), products,
+ * max, comparisons, divisions, square roots, piecewise polynomials and one-hot selections. Each one's
+ * cost, integer evaluation, Circom text and R1CS rows live in prims/<kind>.ts (registry.ts).
  */
 
 /** A tensor held in circuit signals; integer value = real value · 2^scale. Stored flat, row-major. */
@@ -18,9 +21,29 @@ export interface QTensor {
   hi: bigint[];
   /** Per-element bound on |dequantized value − exact float value| for inputs inside the range. */
   err: Float64Array;
+  /** A weight made a signal (--param-visibility): products with it may take its scale, as constants do. */
+  weight?: true;
 }
 
 export type Visibility = "public" | "private";
+
+/** --input-visibility: hashed = private, with a Poseidon commitment to the inputs as a public signal. */
+export type InputVisibility = Visibility | "hashed";
+/** --output-visibility: hashed = private outputs, with their commitment as a public signal. */
+export type OutputVisibility = "public" | "hashed";
+/**
+ * --param-visibility: fixed = weights are constants of the circuit (bound by the verification key);
+ * hashed = private signals with a public commitment (one key serves every model of the architecture);
+ * private = private signals bound by nothing.
+ */
+export type ParamVisibility = "fixed" | "hashed" | "private";
+
+/** Per tensor class; an absent one is the default (public outputs, fixed weights). */
+export interface Visibilities {
+  input: InputVisibility;
+  output?: OutputVisibility;
+  param?: ParamVisibility;
+}
 
 /**
  * How an input's calibrated range is enforced. "pow2": one bit decomposition, value − lo ∈ [0, 2^bits),
@@ -38,6 +61,11 @@ export interface InputPrim {
   /** With the exact check, also hi − value ∈ [0, 2^bits). */
   upper?: bigint;
   visibility: Visibility;
+  /**
+   * A model weight made a signal (--param-visibility hashed|private): the initializer it carries and
+   * the compiled model's quantized values, which witnesses use unless other weights are given.
+   */
+  param?: { name: string; values: bigint[] };
 }
 
 /** out[i] = bias[i] + Σ_t coef[t]·x[idx[t]], where x is the concatenation of the `ins` tensors. */
@@ -150,6 +178,22 @@ export interface OneHotPrim {
   check: boolean[];
 }
 
+/** A committed tensor: its signals, the range they are proven in (v − lo ∈ [0, 2^bits)), shape and scale. */
+export interface CommitTensorRef extends CommitTensorSpec {
+  id: number;
+}
+
+/**
+ * out[0] = the zkmlc-commit-v1 Poseidon commitment (src/commit/, docs/COMMITMENT.md) of the tensors, in
+ * order, all of one role. Their values are packed, not checked: each must be range-checked upstream.
+ */
+export interface CommitPrim {
+  kind: "commit";
+  out: number;
+  role: CommitRole;
+  tensors: CommitTensorRef[];
+}
+
 export type Prim =
   | InputPrim
   | AffinePrim
@@ -160,7 +204,8 @@ export type Prim =
   | DivPrim
   | SqrtPrim
   | PolyPrim
-  | OneHotPrim;
+  | OneHotPrim
+  | CommitPrim;
 
 /** The prims one ONNX node lowered to (empty for pure reshapes). */
 export interface PlannedNode {
@@ -177,6 +222,14 @@ export interface PlannedOutput {
   shape: number[];
   /** Applied to the decoded output outside the circuit (compile option softmax: "outside"). */
   postprocess?: Postprocess;
+  /** --output-visibility hashed: a private signal, only its commitment is public. */
+  hashed?: true;
+}
+
+/** A commitment the circuit makes public: the output of a commit prim of the final "commitments" node. */
+export interface PlannedCommitment {
+  role: CommitRole;
+  tensor: number;
 }
 
 /** A (Log)Softmax left out of the circuit: the circuit outputs its logits, decoding applies it. */
@@ -192,4 +245,17 @@ export interface Plan {
   inputs: InputPrim[];
   nodes: PlannedNode[];
   outputs: PlannedOutput[];
+  /** In public-signal order, after the public outputs. */
+  commitments?: PlannedCommitment[];
+}
+
+/**
+ * The circuit's public outputs (main's `signal output`s), in public-signal order: the outputs that are
+ * not hashed, then the commitments. Public inputs follow them in the public signals.
+ */
+export function mainOutputs(plan: Plan): { tensor: number; output?: number; commitment?: number }[] {
+  return [
+    ...plan.outputs.flatMap((o, output) => (o.hashed ? [] : [{ tensor: o.tensor, output }])),
+    ...(plan.commitments ?? []).map((c, commitment) => ({ tensor: c.tensor, commitment })),
+  ];
 }

@@ -1,4 +1,4 @@
-import type { AffinePrim, MaxPrim, OneHotPrim, Plan } from "./ir.js";
+import { type AffinePrim, type MaxPrim, mainOutputs, type OneHotPrim, type Plan } from "./ir.js";
 import { lagrangeBasis, ONEHOT_POWERS_MAX } from "./prims/onehot.js";
 
 /** BN254's scalar field: circom eliminates linear constraints over it. */
@@ -56,9 +56,10 @@ export interface OutputWiring {
 export function outputWiring(plan: Plan): OutputWiring {
   // Widths are counted without cancellation and capped, so a large output is never expanded to decide.
   const g = linearGraph(plan, DENSE + 1);
-  const sizes = plan.outputs.map((o) => plan.tensors[o.tensor]?.lo.length ?? 0);
+  const outs = mainOutputs(plan);
+  const sizes = outs.map((o) => plan.tensors[o.tensor]?.lo.length ?? 0);
   const each = <T>(f: (id: number, j: number, i: number) => T): T[][] =>
-    plan.outputs.map((o, i) => Array.from({ length: sizes[i] ?? 0 }, (_, j) => f(o.tensor, j, i)));
+    outs.map((o, i) => Array.from({ length: sizes[i] ?? 0 }, (_, j) => f(o.tensor, j, i)));
   const widths = each((id, j) => g.width(id, j));
   const rows = each((id, j, i) => {
     const w = widths[i]?.[j] ?? 0;
@@ -79,7 +80,7 @@ export function outputWiring(plan: Plan): OutputWiring {
   const pinned = coupled.map((cs) => cs.map((c) => pin && c));
   const free: Row[] = [];
   let pins = 0;
-  plan.outputs.forEach((o, i) => {
+  outs.forEach((o, i) => {
     for (let j = 0; j < (sizes[i] ?? 0); j++)
       if (pinned[i]?.[j]) pins++;
       else free.push(rows[i]?.[j] ?? g.expand(o.tensor, j));

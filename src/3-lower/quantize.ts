@@ -3,7 +3,7 @@ import { nodeRef, numel } from "../1-decode/graph.js";
 import { fail, type NodeRef, ZkmlError } from "../errors.js";
 import { foldNode } from "./fold-constants.js";
 import { fuseAffine } from "./fuse.js";
-import type { InputCheck, InputPrim, Plan, Postprocess, Visibility } from "./ir.js";
+import type { InputCheck, InputPrim, Plan, Postprocess, QTensor, Visibilities } from "./ir.js";
 import { LowerCtx, PlanBuilder, type QuantScales, type Value } from "./lower.js";
 import { EXPANSION_OPSET } from "./ops/op.js";
 import { OPS } from "./ops/registry.js";
@@ -11,9 +11,10 @@ import { outsideSoftmax, type SoftmaxMode } from "./postprocess.js";
 import { primConstraints } from "./prims/registry.js";
 import { quantizeNumber } from "./quantize-value.js";
 import { bitsUnsigned } from "./rounding.js";
+import { commitments, paramInput, weightInitializers } from "./visibility.js";
 
 export interface QuantOptions extends QuantScales {
-  visibility: { input: Visibility };
+  visibility: Visibilities;
   /** How inputs are range-checked (default "pow2"). */
   inputCheck?: InputCheck;
   /** Calibrated real range [lo, hi] per graph input name. */
@@ -22,6 +23,8 @@ export interface QuantOptions extends QuantScales {
   softmax?: SoftmaxMode;
   /** Stop with error too-large at the node where the running constraint estimate passes this. */
   maxConstraints?: number;
+  /** Where that limit comes from (default: --max-constraints) and what to do about it. */
+  limit?: { why: string; hint: string };
   /** The model's path, for hints. */
   modelPath?: string;
 }
@@ -29,6 +32,11 @@ export interface QuantOptions extends QuantScales {
 /** `zkmlc inspect` lists every node's cost whatever --max-constraints says. */
 export function tooLargeHint(model = "<model.onnx>"): string {
   return `\`zkmlc inspect ${model}\` lists the constraints of every node (it is not limited by --max-constraints); raise --max-constraints to compile it anyway`;
+}
+
+/** "N constraints" and, for a default limit, where it comes from. */
+export function limitText(max: number, opts: Pick<QuantOptions, "limit">): string {
+  return `${max.toLocaleString("en-US")} constraints (${opts.limit?.why ?? "--max-constraints"})`;
 }
 
 /** Integer and bool inputs are exact at scale 0 (a bool is 0 or 1); real inputs take the input scale. */
@@ -119,7 +127,7 @@ export async function quantize(graph: Graph, opts: QuantOptions): Promise<Plan> 
     if (!range) fail("bug", `no calibrated range for input "${input.name}"`);
     const scale = inputScaleOf(input.dtype, opts.inputScale);
     const r = inputIntRange(range, scale);
-    const visibility = opts.visibility.input;
+    const visibility = opts.visibility.input === "public" ? "public" : "private";
     const n = numel(input.shape);
     // Every input, public or private, is range-checked in the circuit to [lo, lo + 2^bits), or exactly
     // [lo, hi] (a bool to {0, 1}): that is the range the bound analysis may assume. A check done only by
@@ -147,11 +155,18 @@ export async function quantize(graph: Graph, opts: QuantOptions): Promise<Plan> 
     cost += primConstraints(prim, n);
     env.set(input.name, { kind: "signal", q });
   }
+  if ((opts.visibility.param ?? "fixed") !== "fixed")
+    for (const [name, t] of weightInitializers(graph)) {
+      const prim = paramInput(b, name, t, opts.paramScale);
+      b.plan.inputs.push(prim);
+      cost += primConstraints(prim, numel(t.shape));
+      env.set(name, { kind: "signal", q: b.plan.tensors[prim.out] as QTensor });
+    }
   if (opts.maxConstraints !== undefined && cost > opts.maxConstraints)
     fail(
       "too-large",
-      `the range checks of the inputs alone cost ${cost.toLocaleString("en-US")} constraints, above the limit of ${opts.maxConstraints.toLocaleString("en-US")}`,
-      { hint: tooLargeHint(opts.modelPath) },
+      `the range checks of the inputs alone cost ${cost.toLocaleString("en-US")} constraints, above the limit of ${limitText(opts.maxConstraints, opts)}`,
+      { hint: opts.limit?.hint ?? tooLargeHint(opts.modelPath) },
     );
 
   const outside = outsideSoftmax(graph, opts.softmax);
@@ -210,8 +225,8 @@ export async function quantize(graph: Graph, opts: QuantOptions): Promise<Plan> 
     if (opts.maxConstraints !== undefined && cost > opts.maxConstraints)
       fail(
         "too-large",
-        `the circuit passes the limit of ${opts.maxConstraints.toLocaleString("en-US")} constraints at this node, which costs ${own.toLocaleString("en-US")} (about ${cost.toLocaleString("en-US")} so far)`,
-        { node: nodeRef(node), hint: tooLargeHint(opts.modelPath) },
+        `at this node the circuit passes the limit of ${limitText(opts.maxConstraints, opts)}: the node costs ${own.toLocaleString("en-US")}, about ${cost.toLocaleString("en-US")} so far`,
+        { node: nodeRef(node), hint: opts.limit?.hint ?? tooLargeHint(opts.modelPath) },
       );
     outs.forEach((v, i) => {
       const name = node.outputs[i];
@@ -237,8 +252,10 @@ export async function quantize(graph: Graph, opts: QuantOptions): Promise<Plan> 
       tensor: v.q.id,
       shape: v.q.shape,
       ...(post ? { postprocess: post } : {}),
+      ...(opts.visibility.output === "hashed" ? { hashed: true as const } : {}),
     });
   }
+  commitments(b, graph.nodes.length, opts.visibility);
   fuseAffine(b.plan);
   return b.plan;
 }

@@ -1,7 +1,8 @@
-import type { Plan, QTensor } from "../3-lower/ir.js";
+import { mainOutputs, type Plan, type QTensor } from "../3-lower/ir.js";
 import { outputWiring } from "../3-lower/output-rank.js";
 import { PRIMS, specOf } from "../3-lower/prims/registry.js";
 import type { EmitEnv } from "../3-lower/prims/spec.js";
+import { COMMIT_SCHEME } from "../commit/commitment.js";
 import { bug } from "../errors.js";
 import { signalNames, tensorSignal } from "./names.js";
 
@@ -12,9 +13,11 @@ export interface EmitInfo {
 
 export interface EmittedCircuit {
   source: string;
-  /** Circuit signal name of each graph input / output, in plan order. */
+  /** Circuit signal name of each graph input (and weight made a signal) / output, in plan order. */
   inputNames: string[];
   outputNames: string[];
+  /** Of each commitment (plan.commitments order). */
+  commitNames: string[];
 }
 
 const INDENT = "    ";
@@ -25,23 +28,27 @@ const INDENT = "    ";
  * and range checks as components of the circuits/ library.
  */
 export function emitCircuit(plan: Plan, info: EmitInfo): EmittedCircuit {
-  const { inputNames, outputNames, name, signal } = signalNames(plan);
+  const { inputNames, outputNames, commitNames, mainNames, name, signal } = signalNames(plan);
   const body: string[] = [];
   const templates: string[] = [];
   const env: EmitEnv = { tensor: (id) => tensor(plan, id), name };
   plan.inputs.forEach((p, i) => {
     const t = tensor(plan, p.out);
     const range = p.upper === undefined ? `[${p.lo}, ${p.lo} + 2^${p.bits})` : `[${p.lo}, ${p.upper}]`;
+    const what = p.param ? `weight "${p.param.name}"` : `"${t.onnxName}"`;
     body.push(
-      `signal input ${inputNames[i]}[${t.lo.length}]; // "${t.onnxName}" [${t.shape}], scale 2^${t.scale}, ${p.visibility}, range-checked to ${range}`,
+      `signal input ${inputNames[i]}[${t.lo.length}]; // ${what} [${t.shape}], scale 2^${t.scale}, ${p.visibility}, range-checked to ${range}`,
     );
   });
-  plan.outputs.forEach((o, i) => {
-    const t = tensor(plan, o.tensor);
-    body.push(
-      `signal output ${outputNames[i]}[${t.lo.length}]; // "${o.onnxName}" [${o.shape}], scale 2^${t.scale}`,
-    );
+  mainOutputs(plan).forEach((m, i) => {
+    const t = tensor(plan, m.tensor);
+    const o = plan.outputs[m.output ?? -1];
+    const what = o
+      ? `"${o.onnxName}" [${o.shape}], scale 2^${t.scale}`
+      : `${COMMIT_SCHEME} commitment to the ${plan.commitments?.[m.commitment ?? -1]?.role} tensors`;
+    body.push(`signal output ${mainNames[i]}[${t.lo.length}]; // ${what}`);
   });
+
   // Public inputs too: the bounds of every later value assume it, and an on-chain verifier checks nothing else.
   plan.inputs.forEach((p, i) => {
     body.push("", ...PRIMS.input.circom(p, inputNames[i] as string, env, templates));
@@ -65,9 +72,12 @@ export function emitCircuit(plan: Plan, info: EmitInfo): EmittedCircuit {
     }
   }
   const { pinned } = outputWiring(plan);
-  plan.outputs.forEach((o, i) => {
-    body.push("", ...emitOutput(outputNames[i] as string, name(o.tensor), pinned[i] ?? []));
+  mainOutputs(plan).forEach((o, i) => {
+    body.push("", ...emitOutput(mainNames[i] as string, name(o.tensor), pinned[i] ?? []));
   });
+  for (const o of plan.outputs)
+    if (o.hashed)
+      body.push(`// output "${o.onnxName}" is ${name(o.tensor)}: private, committed to by commit_output`);
 
   const publicInputs = plan.inputs.flatMap((p, i) =>
     p.visibility === "public" ? [inputNames[i] as string] : [],
@@ -90,7 +100,9 @@ export function emitCircuit(plan: Plan, info: EmitInfo): EmittedCircuit {
     main,
     "",
   ].join("\n");
-  return { source, inputNames, outputNames };
+  // A hashed output has no output signal of its own: its tensor's signal holds it.
+  const outputSignals = plan.outputs.map((o, i) => (o.hashed ? name(o.tensor) : (outputNames[i] as string)));
+  return { source, inputNames, outputNames: outputSignals, commitNames };
 }
 
 /** Output wiring; pinned elements are `out = t + z` with `z·z === 0` (see outputWiring). */

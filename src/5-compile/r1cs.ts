@@ -9,6 +9,7 @@
  * exact; its test cross-checks it against snarkjs's `wtns check`.
  */
 import { readFile } from "node:fs/promises";
+import { readWhole } from "../6-prove/binfile.js";
 import { fail } from "../errors.js";
 
 export interface R1csInfo {
@@ -46,7 +47,7 @@ interface ParsedR1cs {
 
 async function readBytes(path: string, what: string): Promise<Uint8Array> {
   try {
-    return new Uint8Array(await readFile(path));
+    return await readWhole(path);
   } catch (e) {
     fail("missing-artifact", `cannot read ${what} ${path}: ${(e as Error).message}`, {
       hint: "run `zkmlc compile` first",

@@ -143,3 +143,23 @@ function parseWtnsHeader(b: Buffer, where: string): { prime: bigint; nWitness: n
   if (n8 === 0 || b.length < 8 + n8) return fail("corrupt-artifact", `${where}: bad wtns header`);
   return { prime: leBigint(b, 4, n8), nWitness: b.readUInt32LE(4 + n8) };
 }
+
+/**
+ * A whole file in one Uint8Array, read in chunks: readFile stops at 2 GiB, and a 2^23-constraint
+ * r1cs is larger than that.
+ */
+export async function readWhole(path: string): Promise<Uint8Array> {
+  const fh = await open(path, "r");
+  try {
+    const { size } = await fh.stat();
+    const out = new Uint8Array(size);
+    for (let at = 0; at < size; ) {
+      const { bytesRead } = await fh.read(out, at, Math.min(1 << 26, size - at), at);
+      if (bytesRead === 0) break;
+      at += bytesRead;
+    }
+    return out;
+  } finally {
+    await fh.close();
+  }
+}

@@ -1,33 +1,17 @@
 /**
- * Compile a Solidity verifier with solc-js and run it on an in-process EVM (@ethereumjs/vm), to check
- * that a proof verifies on chain and to measure gas.
+ * Compile Solidity with solc-js and run it on the in-process chain (evm-chain.ts): the verifiers, to
+ * check that a proof verifies on chain and to measure gas, and other contracts for tests.
  *
- * Gas figures are those of whole transactions (intrinsic 21,000 + calldata + execution), as a user
- * would pay: `deployGas` for the contract-creation transaction, `gasUsed` for a transaction calling
- * `verifyProof`. The chain runs the Prague hardfork (BN254 precompiles at EIP-1108 prices, EIP-7623
- * calldata floor), and solc targets the same EVM version.
+ * Gas figures are those of whole transactions, as a user would pay: `deployGas` for the
+ * contract-creation transaction, `gasUsed` for a transaction calling `verifyProof`. solc targets the
+ * chain's EVM version (Prague).
  */
 import { createHash } from "node:crypto";
-import { Common, Hardfork, Mainnet } from "@ethereumjs/common";
-import { createLegacyTx } from "@ethereumjs/tx";
-import { type Address, createAccount, createAddressFromPrivateKey } from "@ethereumjs/util";
-import { createVM, runTx, type VM } from "@ethereumjs/vm";
 import { fail } from "../errors.js";
+import { createChain, SOLC_EVM_VERSION } from "./evm-chain.js";
 
-export const EVM_HARDFORK = Hardfork.Prague;
-/** solc's name for the same EVM version. */
-export const SOLC_EVM_VERSION = "prague";
-
-export interface CompiledVerifier {
-  /** Creation bytecode. */
-  bytecode: Uint8Array;
-  abi: unknown;
-  contractName: string;
-  /** Size of the deployed (runtime) code; EIP-170 limits it to 24,576 bytes. */
-  deployedSize: number;
-  /** Function selectors by signature, from solc (e.g. `verifyProof(uint256[24],uint256[2])` -> hex). */
-  methodIdentifiers: Record<string, string>;
-}
+/** EIP-170. */
+export const MAX_CODE_SIZE = 24_576;
 
 export interface EvmVerifyResult {
   /** The call returned true (and did not revert). */
@@ -58,17 +42,28 @@ interface SolcOutput {
   >;
 }
 
-const compiled = new Map<string, Promise<CompiledVerifier>>();
-
-function sourceHash(source: string): string {
-  return createHash("sha256").update(source).digest("hex");
+/** A contract solc compiled; `bytecode` is empty for an interface or an abstract contract. */
+export interface CompiledContract {
+  /** Creation bytecode. */
+  bytecode: Uint8Array;
+  abi: unknown;
+  contractName: string;
+  /** Size of the deployed (runtime) code; EIP-170 limits it to 24,576 bytes. */
+  deployedSize: number;
+  /** Function selectors by signature, from solc (e.g. `verifyProof(uint256[24],uint256[2])` -> hex). */
+  methodIdentifiers: Record<string, string>;
 }
 
-async function compileUncached(source: string): Promise<CompiledVerifier> {
+/** solc's output for one source: its contracts by name, or its compile errors as text. */
+type SolcResult = { contracts: Record<string, CompiledContract>; errors?: undefined } | { errors: string };
+
+const compiled = new Map<string, Promise<SolcResult>>();
+
+async function compileUncached(file: string, source: string): Promise<SolcResult> {
   const solc = (await import("solc")).default;
   const input = {
     language: "Solidity",
-    sources: { "Verifier.sol": { content: source } },
+    sources: { [file]: { content: source } },
     settings: {
       optimizer: { enabled: true, runs: 200 },
       evmVersion: SOLC_EVM_VERSION,
@@ -84,75 +79,78 @@ async function compileUncached(source: string): Promise<CompiledVerifier> {
     return fail("bug", `solc failed: ${(e as Error).message}`, { cause: e });
   }
   const errors = (out.errors ?? []).filter((e) => e.severity === "error");
-  if (errors.length > 0) {
-    const text = errors.map((e) => (e.formattedMessage ?? e.message).trim()).join("\n");
-    fail("bug", `the Solidity verifier does not compile:\n${text}`, {
-      hint: "this is a zkmlc (or snarkjs template) bug; please report it",
-    });
+  if (errors.length > 0)
+    return { errors: errors.map((e) => (e.formattedMessage ?? e.message).trim()).join("\n") };
+  const contracts: Record<string, CompiledContract> = {};
+  for (const [contractName, c] of Object.entries(out.contracts?.[file] ?? {})) {
+    const hex = c.evm?.bytecode?.object ?? "";
+    if (!/^[0-9a-f]*$/i.test(hex)) {
+      fail(
+        "bug",
+        `solc produced no bytecode for ${contractName}${hex.includes("__") ? " (unlinked libraries)" : ""}`,
+      );
+    }
+    contracts[contractName] = {
+      bytecode: Uint8Array.from(Buffer.from(hex, "hex")),
+      abi: c.abi ?? [],
+      contractName,
+      deployedSize: (c.evm?.deployedBytecode?.object ?? "").length / 2,
+      methodIdentifiers: { ...(c.evm?.methodIdentifiers ?? {}) },
+    };
   }
-  const contracts = Object.entries(out.contracts?.["Verifier.sol"] ?? {});
-  // The contract that has verifyProof (snarkjs's files contain exactly one contract).
-  const withVerify = contracts.filter(([, c]) =>
-    Object.keys(c.evm?.methodIdentifiers ?? {}).some((s) => s.startsWith("verifyProof(")),
-  );
-  const chosen = withVerify[0] ?? (contracts.length === 1 ? contracts[0] : undefined);
-  if (!chosen || withVerify.length > 1) {
-    return fail("bug", `expected one verifier contract with verifyProof, found ${withVerify.length}`);
-  }
-  const [contractName, c] = chosen;
-  const hex = c.evm?.bytecode?.object ?? "";
-  if (hex.length === 0 || !/^[0-9a-f]*$/i.test(hex)) {
-    fail(
-      "bug",
-      `solc produced no bytecode for ${contractName}${hex.includes("__") ? " (unlinked libraries)" : ""}`,
-    );
-  }
-  return {
-    bytecode: Uint8Array.from(Buffer.from(hex, "hex")),
-    abi: c.abi ?? [],
-    contractName,
-    deployedSize: (c.evm?.deployedBytecode?.object ?? "").length / 2,
-    methodIdentifiers: { ...(c.evm?.methodIdentifiers ?? {}) },
-  };
+  return { contracts };
 }
 
 /**
- * Compile a Solidity source with solc-js (standard JSON, optimizer on, 200 runs, EVM version Prague).
- * Results are cached per source text for the life of the process. Compile errors are zkmlc bugs: the
- * sources come from snarkjs's templates.
+ * solc-js on one source file (standard JSON, optimizer on, 200 runs, EVM version Prague), cached per
+ * file name and text for the life of the process.
  */
-export function compileVerifier(source: string): Promise<CompiledVerifier> {
-  const key = sourceHash(source);
+function solcCompile(file: string, source: string): Promise<SolcResult> {
+  const key = createHash("sha256").update(file).update("\0").update(source).digest("hex");
   let p = compiled.get(key);
   if (!p) {
-    p = compileUncached(source);
+    p = compileUncached(file, source);
     compiled.set(key, p);
     p.catch(() => compiled.delete(key));
   }
   return p;
 }
 
-// A fixed, well-known development key: the chain is private to this process.
-const SENDER_KEY = Uint8Array.from(
-  Buffer.from("ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80", "hex"),
-);
-const GAS_LIMIT = 30_000_000n;
-/** EIP-170. */
-export const MAX_CODE_SIZE = 24_576;
-const GAS_PRICE = 10n ** 9n;
+/**
+ * Compile a Solidity source that may hold several contracts and interfaces (`file` names it in solc's
+ * messages). Compile errors are the source's author's: `bad-input`.
+ */
+export async function compileContracts(
+  source: string,
+  file = "Contract.sol",
+): Promise<Record<string, CompiledContract>> {
+  const r = await solcCompile(file, source);
+  if (r.errors !== undefined) return fail("bad-input", `${file} does not compile:\n${r.errors}`);
+  return r.contracts;
+}
 
-async function send(
-  vm: VM,
-  common: Common,
-  nonce: bigint,
-  to: Address | undefined,
-  data: Uint8Array,
-): Promise<Awaited<ReturnType<typeof runTx>>> {
-  const tx = createLegacyTx(
-    { nonce, gasLimit: GAS_LIMIT, gasPrice: GAS_PRICE, ...(to ? { to } : {}), data },
-    { common },
-  ).sign(SENDER_KEY);
-  return runTx(vm, { tx, skipBlockGasLimitValidation: true });
+/**
+ * Compile a Solidity verifier and pick its contract (the one with verifyProof). Compile errors are
+ * zkmlc bugs: the sources come from snarkjs's templates.
+ */
+export async function compileVerifier(source: string): Promise<CompiledContract> {
+  const r = await solcCompile("Verifier.sol", source);
+  if (r.errors !== undefined) {
+    return fail("bug", `the Solidity verifier does not compile:\n${r.errors}`, {
+      hint: "this is a zkmlc (or snarkjs template) bug; please report it",
+    });
+  }
+  const contracts = Object.values(r.contracts);
+  // snarkjs's files contain exactly one contract.
+  const withVerify = contracts.filter((c) =>
+    Object.keys(c.methodIdentifiers).some((s) => s.startsWith("verifyProof(")),
+  );
+  const chosen = withVerify[0] ?? (contracts.length === 1 ? contracts[0] : undefined);
+  if (!chosen || withVerify.length > 1) {
+    return fail("bug", `expected one verifier contract with verifyProof, found ${withVerify.length}`);
+  }
+  if (chosen.bytecode.length === 0) fail("bug", `solc produced no bytecode for ${chosen.contractName}`);
+  return chosen;
 }
 
 /**
@@ -170,23 +168,12 @@ export async function verifyOnEvm(source: string, calldata: Uint8Array): Promise
       },
     );
   }
-  const common = new Common({ chain: Mainnet, hardfork: EVM_HARDFORK });
-  const vm = await createVM({ common });
-  const sender = createAddressFromPrivateKey(SENDER_KEY);
-  await vm.stateManager.putAccount(sender, createAccount({ nonce: 0n, balance: 10n ** 24n }));
-
-  const deploy = await send(vm, common, 0n, undefined, bytecode);
-  const created = deploy.createdAddress;
-  if (deploy.execResult.exceptionError || !created) {
-    return fail(
-      "bug",
-      `deploying ${contractName} failed: ${deploy.execResult.exceptionError?.error ?? "no address"}`,
-    );
-  }
-  const call = await send(vm, common, 1n, created, calldata);
-  const reverted = call.execResult.exceptionError !== undefined;
-  const ret = call.execResult.returnValue;
+  const chain = await createChain();
+  const { address, gasUsed: deployGas } = await chain.deploy({ bytecode, contractName });
+  const call = await chain.send(address, calldata);
+  const ret = call.returnValue;
   // An ABI bool: exactly one word, 0 or 1.
-  const valid = !reverted && ret.length === 32 && ret[31] === 1 && ret.subarray(0, 31).every((b) => b === 0);
-  return { valid, gasUsed: call.totalGasSpent, deployGas: deploy.totalGasSpent, reverted };
+  const valid =
+    !call.reverted && ret.length === 32 && ret[31] === 1 && ret.subarray(0, 31).every((b) => b === 0);
+  return { valid, gasUsed: call.gasUsed, deployGas, reverted: call.reverted };
 }

@@ -52,13 +52,14 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
+import { mkdir, open, rename, rm } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { dirname } from "node:path";
 import * as snarkjs from "snarkjs";
 import { readBinSections, readLeBigint } from "../5-compile/r1cs.js";
 import { writeJsonAtomic } from "../artifacts.js";
 import { fail, ZkmlError } from "../errors.js";
+import { readWhole } from "./binfile.js";
 import "./curve.js";
 import {
   chooseWindow,
@@ -185,6 +186,17 @@ class FieldWasm {
     return p;
   }
 
+  /** The free pointer, to `release` back to. */
+  mark(): number {
+    return this.view().getUint32(0, true);
+  }
+
+  /** Zero everything from `mark` to the end and free it for reuse. */
+  release(mark: number): void {
+    this.bytes().fill(0, mark);
+    this.view().setUint32(0, mark, true);
+  }
+
   /** Make sure n bytes past the free pointer exist (batch functions use them as scratch). */
   reserve(n: number): void {
     const p = this.alloc(n);
@@ -226,7 +238,7 @@ interface R1csData {
 async function readR1cs(path: string): Promise<R1csData> {
   let bytes: Uint8Array;
   try {
-    bytes = new Uint8Array(await readFile(path));
+    bytes = await readWhole(path);
   } catch (e) {
     return fail("missing-artifact", `cannot read r1cs ${path}: ${(e as Error).message}`, {
       hint: "run `zkmlc compile` first",
@@ -303,28 +315,25 @@ async function evaluateQap(
   power: number,
   omega: bigint,
   s: Groth16DevSecrets,
+  window = { constraints: 1 << 26, coefficients: 1 << 16 },
 ): Promise<Qap> {
   const { ex } = fw;
   const n = 2 ** power;
-  const { nVars, nPublic, nConstraints } = r1cs;
+  const { nVars, nPublic, nConstraints, cons } = r1cs;
   const nCoefs = r1cs.nTermsAB + nPublic + 1;
 
-  // Allocate everything first: memory never grows (and views stay valid) during the loops.
-  const P = fw.alloc(r1cs.cons.length);
-  const L = fw.alloc(n * FR);
-  const Wp = fw.alloc(n * FR);
-  const D = fw.alloc(n * FR);
-  const U = fw.alloc(nVars * FR);
-  const V = fw.alloc(nVars * FR);
-  const K = fw.alloc(nVars * FR);
-  const C = fw.alloc(4 + nCoefs * COEF);
+  // Memory (the main thread's WebAssembly is 32-bit, at most 2 GiB here): the constants, then L for the
+  // whole evaluation; the powers of ω, D and the batch inverse's scratch only while L is computed, then
+  // the same space holds U, V, K and a window of the constraint section (it is streamed, not copied
+  // whole: it is 1 GB at 2^22) and of the coefficient section (copied out as it fills).
   const secretsM = fw.alloc(4 * FR);
   const tmp = fw.alloc(4 * FR);
   const consts = fw.alloc(6 * FR);
+  const L = fw.alloc(n * FR);
+  const scratch = fw.mark();
+  const Wp = fw.alloc(n * FR);
+  const D = fw.alloc(n * FR);
   fw.reserve((n + 1) * FR);
-  const bytes = fw.bytes();
-  bytes.set(r1cs.cons, P);
-  bytes.fill(0, L, secretsM); // the accumulators U, V, K start at zero (fresh memory is, but be explicit)
 
   // L̂_j = Montgomery form of L_j(τ)·RM (raw L_j·RM²), so that frm_mul(raw coefficient, L̂_j) is the
   // Montgomery form of coef·L_j(τ): one multiplication per term, no conversion of the coefficient.
@@ -351,25 +360,65 @@ async function evaluateQap(
     ex.frm_mul(lj, kM, lj);
     ex.frm_mul(lj, Wp + j * FR, lj);
   }
+  // D and the inverse's scratch derive from τ: clear them before the space is reused.
+  fw.release(scratch);
   await yieldToEventLoop();
 
+  const cv = new DataView(cons.buffer, cons.byteOffset, cons.byteLength);
+  const consBytes = (at: number): number => {
+    let p = at;
+    for (let m = 0; m < 3; m++) p += 4 + cv.getUint32(p, true) * (4 + FR);
+    return p - at;
+  };
+  let largest = 0;
+  for (let c = 0, p = 0; c < nConstraints; c++) {
+    const b = consBytes(p);
+    largest = Math.max(largest, b);
+    p += b;
+  }
+  const U = fw.alloc(nVars * FR);
+  const V = fw.alloc(nVars * FR);
+  const K = fw.alloc(nVars * FR);
+  const WINDOW = Math.max(Math.min(cons.length, window.constraints), largest);
+  const P = fw.alloc(WINDOW);
+  const STAGE = window.coefficients; // coefficients staged in WebAssembly memory, then copied out
+  const Cs = fw.alloc(STAGE * COEF);
+  const bytes = fw.bytes();
+  bytes.fill(0, U, K + nVars * FR); // the accumulators U, V, K start at zero (the space was reused)
+
+  const coefs = new Uint8Array(4 + nCoefs * COEF);
+  new DataView(coefs.buffer).setUint32(0, nCoefs, true);
+  let out = 4;
+  let q = Cs;
+  const flush = () => {
+    coefs.set(bytes.subarray(Cs, q), out);
+    out += q - Cs;
+    q = Cs;
+  };
   const dv = fw.view();
-  dv.setUint32(C, nCoefs, true);
-  let q = C + 4;
-  let pos = P;
   const t = tmp;
   const addTerm = (acc: number, wire: number, coefP: number, lj: number): void => {
     ex.frm_mul(coefP, lj, t);
     ex.frm_add(acc + wire * FR, t, acc + wire * FR);
   };
   const pushCoef = (m: number, row: number, wire: number, coefP: number): void => {
+    if (q === Cs + STAGE * COEF) flush();
     dv.setUint32(q, m, true);
     dv.setUint32(q + 4, row, true);
     dv.setUint32(q + 8, wire, true);
     ex.frm_mul(coefP, r3, q + 12);
     q += COEF;
   };
+  let base = 0; // offset in `cons` of the window's first byte
+  let loaded = 0;
+  let off = 0; // offset in `cons` of the current constraint
   for (let c = 0; c < nConstraints; c++) {
+    if (off + consBytes(off) > base + loaded) {
+      base = off;
+      loaded = Math.min(WINDOW, cons.length - base);
+      bytes.set(cons.subarray(base, base + loaded), P);
+    }
+    let pos = P + (off - base);
     const lj = L + c * FR;
     for (let m = 0; m < 3; m++) {
       const nT = dv.getUint32(pos, true);
@@ -383,6 +432,7 @@ async function evaluateQap(
         if (m < 2) pushCoef(m, c, wire, coefP);
       }
     }
+    off = pos - P + base;
     if ((c & 8191) === 8191) await yieldToEventLoop();
   }
   for (let w = 0; w <= nPublic; w++) {
@@ -390,7 +440,8 @@ async function evaluateQap(
     addTerm(U, w, oneRaw, L + row * FR);
     pushCoef(0, row, w, oneRaw);
   }
-  if (q !== C + 4 + nCoefs * COEF) throw new Error("bug: coefficient count");
+  flush();
+  if (out !== coefs.length) throw new Error("bug: coefficient count");
 
   // K_s = (β·u_s + α·v_s + w_s) / (γ for public wires, δ for private ones); w_s is in K already.
   const aM = secretsM;
@@ -412,9 +463,9 @@ async function evaluateQap(
   }
   fw.setMont(gInvM, s.gamma);
   fw.setMont(dInvM, s.delta);
-  // L, the powers of ω and D are no longer needed: clear them now (the rest is wiped at the end).
-  fw.bytes().fill(0, L, U);
-  return { fw, U, V, K, secretsM, coefs: fw.bytes().slice(C, C + 4 + nCoefs * COEF) };
+  // L is no longer needed: clear it now (the rest is wiped at the end).
+  fw.bytes().fill(0, L, L + n * FR);
+  return { fw, U, V, K, secretsM, coefs };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -567,6 +618,8 @@ export interface WriteDevZkeyOptions {
   secrets?: Groth16DevSecrets;
   /** Worker threads (default: the available parallelism, at most 16). */
   threads?: number;
+  /** Bytes of the constraint section in memory at once and coefficients staged (tests: tiny windows). */
+  window?: { constraints: number; coefficients: number };
 }
 
 export interface DevZkeyInfo {
@@ -646,7 +699,7 @@ export async function writeGroth16DevZkey(
 
     const tQap = Date.now();
     fw = await FieldWasm.create(ctx.code);
-    const qap = await evaluateQap(fw, r1cs, power, omega, s);
+    const qap = await evaluateQap(fw, r1cs, power, omega, s, opts.window);
     log(
       `groth16 dev setup: QAP of ${nConstraints} constraints, ${nVars} wires, ${r1cs.nTermsAB} A/B terms ` +
         `at τ over 2^${power} rows in ${secs(tQap)}`,

@@ -15,7 +15,7 @@ import * as snarkjs from "snarkjs";
 import { releaseCurves } from "../6-prove/curve.js";
 import { cacheDir, ensureLocalPtau } from "../6-prove/ptau.js";
 import { plonkGateCount, universalPower } from "../6-prove/universal_setup.js";
-import { artifactPath, readJsonFile, proofPath as recordPath } from "../artifacts.js";
+import { artifactPath, keyPath, readJsonFile, proofPath as recordPath } from "../artifacts.js";
 import { fail, ZkmlError } from "../errors.js";
 import { compile } from "../steps/compile.js";
 import { verifyEvm } from "../steps/evm.js";
@@ -95,6 +95,10 @@ async function runJob(job: RunJob): Promise<RunOutcome> {
     scales: c.settings.scales,
     inputVisibility: c.settings.visibility.input,
     proofBytes: { json: statSync(proofPath).size, binary: binaryProofBytes(await readJsonFile(proofPath)) },
+    artifactBytes: {
+      r1cs: statSync(artifactPath(job.buildDir, "r1cs")).size,
+      zkey: statSync(keyPath(job.buildDir, job.system, "zkey")).size,
+    },
   };
   if (job.evm) {
     try {

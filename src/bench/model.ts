@@ -129,6 +129,7 @@ export async function benchModel(spec: ModelSpec, opts: BenchOptions = {}): Prom
       startup: stats(outcomes.map((x) => x.startup)),
       startupRss: stats(outcomes.map((x) => x.startupRss)),
       proofBytes: o.proofBytes,
+      artifactBytes: o.artifactBytes,
       native,
       nativeInference: n,
       ratios: Object.fromEntries(STEPS.map((s) => [s, time[s].median / n])) as Record<Step, number>,

@@ -1,3 +1,4 @@
+import type { InputVisibility } from "../3-lower/ir.js";
 import type { ProofSystem } from "../6-prove/systems.js";
 import type { CompileOptions } from "../steps/settings.js";
 import type { EvmGas, Step } from "./types.js";
@@ -27,8 +28,10 @@ export interface RunOutcome {
   constraints: number;
   publicSignals: number;
   scales: { input: number; param: number };
-  inputVisibility: "public" | "private";
+  inputVisibility: InputVisibility;
   proofBytes: { json: number; binary: number };
+  /** Sizes of the r1cs and the proving key on disk. */
+  artifactBytes: { r1cs: number; zkey: number };
   evm?: EvmGas;
   evmError?: string;
 }

@@ -7,7 +7,7 @@ import type { Step } from "./types.js";
 
 export type StepEvent =
   | { type: "step-start"; step: Step }
-  | { type: "step-end"; step: Step; seconds: number };
+  | { type: "step-end"; step: Step; seconds: number; peakRss: number };
 
 /** The measurement process's entry: child.js in dist/, child.ts when running from source (tsx, vitest). */
 function childEntry(): { path: string; execArgv: string[] } {
@@ -35,7 +35,8 @@ export function runInChild(job: RunJob, onStep?: (e: StepEvent) => void): Promis
     });
     child.on("message", (m: ChildMessage) => {
       if (m.type === "step-start") onStep?.({ type: "step-start", step: m.step });
-      else if (m.type === "step-end") onStep?.({ type: "step-end", step: m.step, seconds: m.seconds });
+      else if (m.type === "step-end")
+        onStep?.({ type: "step-end", step: m.step, seconds: m.seconds, peakRss: m.peakRss });
       else if (m.type === "done") {
         settled = true;
         resolve(m.outcome);

@@ -1,3 +1,4 @@
+import type { InputVisibility } from "../3-lower/ir.js";
 import type { ProofSystem } from "../6-prove/systems.js";
 import type { AccuracyResult } from "../steps/accuracy.js";
 import type { CompileOptions } from "../steps/settings.js";
@@ -57,7 +58,7 @@ export interface ModelResult {
   /** Why the model was skipped (e.g. an unsupported operator), with the compiler's error code. */
   skipped?: { code: string; message: string };
   system: ProofSystem;
-  inputVisibility: "public" | "private";
+  inputVisibility: InputVisibility;
   scales?: { input: number; param: number };
   parameters: number;
   constraints?: number;
@@ -72,6 +73,8 @@ export interface ModelResult {
   /** Resident set (bytes) of that fresh process before the first step: the floor of every peak. */
   startupRss?: Stats;
   proofBytes?: { json: number; binary: number };
+  /** Sizes of the r1cs and the proving key on disk (the first run's). */
+  artifactBytes?: { r1cs: number; zkey: number };
   evm?: EvmGas;
   evmSkipped?: string;
   native?: NativeResult[];

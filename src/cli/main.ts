@@ -11,12 +11,15 @@ import { comparisonText, summaryText } from "../bench/text.js";
 import { fail, ZkmlError } from "../errors.js";
 import { num, seconds, shapes, table } from "../format.js";
 import { accuracy } from "../steps/accuracy.js";
+import { openBuild } from "../steps/build.js";
 import { compile } from "../steps/compile.js";
 import { calldata, verifyEvm } from "../steps/evm.js";
+import { type HashOptions, hashCommitments } from "../steps/hash-command.js";
 import { inspect } from "../steps/inspect.js";
 import { prove, witness } from "../steps/prove.js";
+import { type NamedSignal, namePublicSignals } from "../steps/public-signals.js";
 import { defaultBuildDir, run } from "../steps/run.js";
-import type { CompileOptions } from "../steps/settings.js";
+import { type CompileOptions, visibilityWarnings } from "../steps/settings.js";
 import { contribute, devSetupWarning, setup, verifySetup } from "../steps/setup.js";
 import { exportVerifier, verify } from "../steps/verify.js";
 import { VERSION } from "../version.js";
@@ -54,10 +57,22 @@ function compileOptions(cmd: Command): Command {
     .option("--input-scale <n>", "fixed-point scale 2^n of inputs and activations (default 8)", int)
     .option("--param-scale <n>", "fixed-point scale 2^n of weights (default 12)", int)
     .addOption(
-      new Option("--input-visibility <v>", "input visibility (default private)").choices([
-        "public",
-        "private",
-      ]),
+      new Option(
+        "--input-visibility <v>",
+        "inputs: private (default), public, or hashed (private, with a public Poseidon commitment)",
+      ).choices(["public", "private", "hashed"]),
+    )
+    .addOption(
+      new Option(
+        "--output-visibility <v>",
+        "outputs: public (default), or hashed (private, with a public Poseidon commitment)",
+      ).choices(["public", "hashed"]),
+    )
+    .addOption(
+      new Option(
+        "--param-visibility <v>",
+        "weights: fixed constants (default), hashed (private signals with a public commitment: one key per architecture) or private (binds nothing)",
+      ).choices(["fixed", "hashed", "private"]),
     )
     .addOption(
       new Option(
@@ -108,6 +123,8 @@ function toCompileOptions(o: Record<string, unknown>): CompileOptions {
     inputScale: o.inputScale as number | undefined,
     paramScale: o.paramScale as number | undefined,
     inputVisibility: o.inputVisibility as CompileOptions["inputVisibility"],
+    outputVisibility: o.outputVisibility as CompileOptions["outputVisibility"],
+    paramVisibility: o.paramVisibility as CompileOptions["paramVisibility"],
     inputCheck: o.inputCheck as CompileOptions["inputCheck"],
     system: o.system as ProofSystem | undefined,
     backend: o.backend as CompileOptions["backend"],
@@ -164,7 +181,7 @@ async function main(argv: string[]): Promise<number> {
         ...r.inputs.map((i) => [
           "in",
           i.name,
-          "(input)",
+          `(${i.kind}, ${i.visibility})`,
           "",
           `[${i.shape.join(",")}]`,
           i.scale,
@@ -210,14 +227,16 @@ async function main(argv: string[]): Promise<number> {
             constraints: settings.circuit.constraints,
             publicSignals: settings.circuit.publicSignals,
             settings,
+            warnings: visibilityWarnings(settings),
           },
           text: [
             `compiled ${model} -> ${dir}`,
-            `constraints: ${settings.circuit.constraints} (public signals: ${settings.circuit.publicSignals})`,
+            `constraints: ${settings.circuit.constraints} (${visibilityText(settings.visibility)}; public signals: ${settings.circuit.publicSignals})`,
             `input: ${settings.inputs.map((i) => `${i.name} ${i.visibility}, scale 2^${i.scale}, range [${i.range}]`).join("; ")}`,
             ...settings.outputs.flatMap((o) =>
               o.postprocess ? [outsideLine({ output: o.name, ...o.postprocess })] : [],
             ),
+            ...visibilityWarnings(settings).map((w) => `WARNING: ${w}`),
           ],
         };
       }),
@@ -283,6 +302,22 @@ async function main(argv: string[]): Promise<number> {
       }),
     );
 
+  const visibilityText = (v: { input: string; output: string; param: string }) =>
+    `inputs ${v.input}, outputs ${v.output}, weights ${v.param}`;
+
+  const signalLines = (xs: readonly NamedSignal[], max: number) => [
+    ...xs.slice(0, max).map((x) => `  [${x.index}] ${x.signal}: ${x.what}`),
+    ...(xs.length > max ? [`  ... ${xs.length - max} more (zkmlc calldata --signals lists them all)`] : []),
+  ];
+
+  const commitmentLines = (
+    cs: readonly { role: string; signal: string; value: string; checked?: string }[],
+  ) =>
+    cs.map(
+      (c) =>
+        `${c.role} commitment (${c.signal}): ${c.value}${c.checked ? `, checked against ${c.checked}` : ""}`,
+    );
+
   const outputLines = (out: Awaited<ReturnType<typeof witness>>["output"]) => [
     ...out.outputs.map(
       (o) =>
@@ -295,9 +330,13 @@ async function main(argv: string[]): Promise<number> {
     .command("witness <build>")
     .description("compute the witness and output.json without proving")
     .requiredOption("-i, --input <file>", "input JSON")
+    .option(
+      "--weights <model.onnx>",
+      "prove with this model's weights (a build with --param-visibility hashed or private)",
+    )
     .action(
-      act(async (dir: string, o: { input: string }) => {
-        const r = await witness(dir, o.input);
+      act(async (dir: string, o: { input: string; weights?: string }) => {
+        const r = await witness(dir, o.input, { weights: o.weights });
         return { json: { output: r.output }, text: outputLines(r.output) };
       }),
     );
@@ -307,13 +346,18 @@ async function main(argv: string[]): Promise<number> {
     .description("witness, proof.json, public.json and output.json")
     .requiredOption("-i, --input <file>", "input JSON")
     .addOption(systemOption())
+    .option(
+      "--weights <model.onnx>",
+      "prove with this model's weights (a build with --param-visibility hashed or private)",
+    )
     .action(
-      act(async (dir: string, o: { input: string; system?: ProofSystem }) => {
-        const r = await prove(dir, o.input, { system: o.system, log: logger(common) });
+      act(async (dir: string, o: { input: string; system?: ProofSystem; weights?: string }) => {
+        const r = await prove(dir, o.input, { system: o.system, log: logger(common), weights: o.weights });
         return {
           json: r as unknown as Record<string, unknown>,
           text: [
             ...outputLines(r.output),
+            ...commitmentLines(r.output.commitments ?? []),
             `witness ${seconds(r.timings.witness)}, prove ${seconds(r.timings.prove)}`,
           ],
         };
@@ -324,9 +368,10 @@ async function main(argv: string[]): Promise<number> {
     .command("verify <build>")
     .description("verify proof.json against public.json: exit 0 and 'valid', or exit 1")
     .addOption(systemOption())
+    .option("--weights <model.onnx>", "the weights the proof must be of (default: the compiled model's)")
     .action(
-      act(async (dir: string, o: { system?: ProofSystem }) => {
-        const r = await verify(dir, { system: o.system });
+      act(async (dir: string, o: { system?: ProofSystem; weights?: string }) => {
+        const r = await verify(dir, { system: o.system, weights: o.weights });
         return {
           json: r as unknown as Record<string, unknown>,
           text: [
@@ -334,6 +379,7 @@ async function main(argv: string[]): Promise<number> {
             // What the verified public signals say (for an invalid proof: what it claims).
             ...r.outputs.map((out) => `${out.name}: [${out.values.map(num).join(", ")}]`),
             ...(r.outputs.length > 0 ? [`predicted class: ${r.predicted}`] : []),
+            ...commitmentLines(r.commitments),
           ],
           exitCode: r.valid ? 0 : 1,
         };
@@ -370,6 +416,8 @@ async function main(argv: string[]): Promise<number> {
             r.valid
               ? `${r.system} on the EVM: valid; verifyProof gas ${r.gasUsed} (whole transaction), deployment gas ${r.deployGas}`
               : `${r.system} on the EVM: INVALID: ${r.reason} (no gas figure: only a verified proof's cost is one)`,
+            `public signals (${r.publicSignals.length}):`,
+            ...signalLines(r.publicSignals, 12),
           ],
           exitCode: r.valid ? 0 : 1,
         };
@@ -381,10 +429,37 @@ async function main(argv: string[]): Promise<number> {
     .description("print the verifyProof calldata of the build's proof")
     .addOption(systemOption())
     .option("--hex", "print the ABI-encoded call data (with selector) instead of the arguments")
+    .option("--signals", "instead, what each public signal is (index, signal, meaning); needs no proof")
     .action(
-      act(async (dir: string, o: { system?: ProofSystem; hex?: boolean }) => {
+      act(async (dir: string, o: { system?: ProofSystem; hex?: boolean; signals?: boolean }) => {
+        // What the signals are needs only settings.json: a contract can be written before any proof.
+        if (o.signals) {
+          const publicSignals = namePublicSignals((await openBuild(dir)).settings);
+          return { json: { publicSignals }, text: signalLines(publicSignals, Infinity) };
+        }
         const r = await calldata(dir, { system: o.system });
         return { json: r as unknown as Record<string, unknown>, text: [o.hex ? r.data : r.text] };
+      }),
+    );
+
+  program
+    .command("hash <build>")
+    .description(
+      "recompute the build's Poseidon commitments (docs/COMMITMENT.md) of an input, of outputs, or of weights",
+    )
+    .option("-i, --input <file>", "an input file: its commitment (--input-visibility hashed)")
+    .option(
+      "--outputs <file>",
+      "output values (a proof's output.json, {name: values} or arrays): their commitment (--output-visibility hashed)",
+    )
+    .option("--weights <model.onnx>", "a model's weights at the build's scales (default the build's model)")
+    .action(
+      act(async (dir: string, o: HashOptions) => {
+        const r = await hashCommitments(dir, o);
+        return {
+          json: { commitments: r },
+          text: r.map((c) => `${c.role} commitment (${c.signal}) of ${c.of}: ${c.value}`),
+        };
       }),
     );
 
@@ -446,11 +521,12 @@ async function main(argv: string[]): Promise<number> {
           },
           text: [
             `build: ${r.buildDir}`,
-            `constraints: ${r.compile.settings.circuit.constraints} (input ${r.compile.settings.visibility.input})`,
+            `constraints: ${r.compile.settings.circuit.constraints} (${visibilityText(r.compile.settings.visibility)}; public signals: ${r.compile.settings.circuit.publicSignals})`,
             ...r.compile.settings.outputs.flatMap((o) =>
               o.postprocess ? [outsideLine({ output: o.name, ...o.postprocess })] : [],
             ),
             ...outputLines(r.prove.output),
+            ...commitmentLines(r.verify.commitments),
             `proof: ${r.verify.valid ? "valid" : `INVALID (${r.verify.reason})`}; verifier: ${r.verifier}`,
             "",
             table(
@@ -465,6 +541,7 @@ async function main(argv: string[]): Promise<number> {
               ],
             ),
             ...(r.setup.developmentOnly ? ["", `WARNING: ${devSetupWarning(r.setup.system)}`] : []),
+            ...visibilityWarnings(r.compile.settings).map((w) => `WARNING: ${w}`),
           ],
           exitCode: r.verify.valid ? 0 : 1,
         };

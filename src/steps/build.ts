@@ -67,10 +67,16 @@ export async function openBuild(dir: string): Promise<OpenBuild> {
   const elements = (xs: { shape: number[] }[]) =>
     xs.reduce((s, x) => s + x.shape.reduce((a, b) => a * b, 1), 0);
   const publicInputs = settings.inputs.filter((i) => i.visibility === "public");
-  if (elements(settings.outputs) + elements(publicInputs) !== settings.circuit.publicSignals)
-    fail("corrupt-artifact", `${path}: its outputs and public inputs do not add up to its public signals`, {
-      hint,
-    });
+  const publicOutputs = settings.visibility.output === "public" ? settings.outputs : [];
+  if (
+    elements(publicOutputs) + settings.commitments.length + elements(publicInputs) !==
+    settings.circuit.publicSignals
+  )
+    fail(
+      "corrupt-artifact",
+      `${path}: its outputs, commitments and public inputs do not add up to its public signals`,
+      { hint },
+    );
   return { dir, settings, settingsHash: sha256(text) };
 }
 

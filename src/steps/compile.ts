@@ -5,7 +5,7 @@ import { decodeModel } from "../1-decode/decode.js";
 import type { Graph } from "../1-decode/graph.js";
 import { typeCheck } from "../1-decode/type-check.js";
 import { rewrite } from "../2-rewrite/rewrite.js";
-import type { InputCheck, Plan } from "../3-lower/ir.js";
+import { type InputCheck, mainOutputs, type Plan } from "../3-lower/ir.js";
 import { RECURRENT_OPS } from "../3-lower/ops/lib/recurrent.js";
 import { outputWiring } from "../3-lower/output-rank.js";
 import { postprocessBound, type SoftmaxMode } from "../3-lower/postprocess.js";
@@ -13,18 +13,23 @@ import { primConstraints } from "../3-lower/prims/registry.js";
 import {
   inputIntRange,
   inputScaleOf,
+  limitText,
   type QuantOptions,
   quantize,
   tooLargeHint,
 } from "../3-lower/quantize.js";
 import { bitsSigned } from "../3-lower/rounding.js";
 import { checkSupported } from "../3-lower/supported.js";
+import { COMMIT_OP } from "../3-lower/visibility.js";
 import { type EmittedCircuit, emitCircuit } from "../4-emit/emit.js";
 import { writeDirectR1cs } from "../4-emit/r1cs/direct.js";
 import { compileCircom, copyCircuitLibrary } from "../5-compile/circom.js";
+import { type SizeLimit, sizeLimit } from "../6-prove/capacity.js";
+import { circuitPower } from "../6-prove/ptau.js";
 import { circomOptimization, type ProofSystem } from "../6-prove/systems.js";
 import { ARTIFACTS } from "../artifacts.js";
-import { fail } from "../errors.js";
+import { COMMIT_SCHEME, commitment } from "../commit/commitment.js";
+import { bug, fail } from "../errors.js";
 import { withBuildLock } from "../lock.js";
 import { VERSION } from "../version.js";
 import { commitCompile, prepareBuildDir } from "./build-dir.js";
@@ -36,6 +41,7 @@ import {
   type CompileOptions,
   DEFAULTS,
   type Settings,
+  type SettingsCommitment,
   type SettingsInput,
   type SettingsNode,
 } from "./settings.js";
@@ -136,7 +142,7 @@ export function quantOptions(s: {
   return {
     inputScale: s.scales.input,
     paramScale: s.scales.param,
-    visibility: { input: s.visibility.input },
+    visibility: s.visibility,
     inputCheck: s.inputCheck ?? DEFAULTS.inputCheck,
     ranges: Object.fromEntries(s.inputs.map((i) => [i.name, i.range])),
     softmax: s.softmax ?? "circuit",
@@ -166,7 +172,8 @@ function checkSoftmax(v: string | undefined): SoftmaxMode {
 export function nodeRows(plan: Plan): SettingsNode[] {
   return plan.nodes.map((pn) => {
     const outs = pn.prims.filter((p) => p.kind !== "input").map((p) => plan.tensors[p.out]);
-    const last = outs[outs.length - 1];
+    // A commitment is a field element, not a bounded value.
+    const last = pn.node.opType === COMMIT_OP ? undefined : outs[outs.length - 1];
     return {
       index: pn.node.index,
       name: pn.node.name,
@@ -218,7 +225,11 @@ export async function prepareModel(
     input: checkScale("--input-scale", opts.inputScale ?? DEFAULTS.inputScale),
     param: checkScale("--param-scale", opts.paramScale ?? DEFAULTS.paramScale),
   };
-  const visibility = { input: opts.inputVisibility ?? DEFAULTS.inputVisibility, output: "public" as const };
+  const visibility = {
+    input: opts.inputVisibility ?? DEFAULTS.inputVisibility,
+    output: opts.outputVisibility ?? DEFAULTS.outputVisibility,
+    param: opts.paramVisibility ?? DEFAULTS.paramVisibility,
+  };
   return { bytes, graph, scales, visibility, cal };
 }
 
@@ -237,6 +248,7 @@ export async function planModel(
   modelPath: string,
   opts: CompileOptions = {},
   read: ModelReader = readModel,
+  limit?: SizeLimit,
 ): Promise<Planned> {
   const prepared = await prepareModel(modelPath, opts, read);
   const { bytes, graph, scales, visibility, cal } = prepared;
@@ -252,8 +264,9 @@ export async function planModel(
         inputCheck: checkInputCheck(opts.inputCheck),
         inputs,
         softmax,
-        maxConstraints: opts.maxConstraints,
+        maxConstraints: opts.maxConstraints ?? limit?.constraints,
       }),
+      ...(opts.maxConstraints === undefined && limit ? { limit } : {}),
       modelPath,
     }),
     scales,
@@ -270,21 +283,15 @@ export async function compile(
   log?: (s: string) => void,
   read: ModelReader = readModel,
 ): Promise<CompileResult> {
-  const planned = await planModel(modelPath, opts, read);
-  const { bytes, graph, plan } = planned;
-  if (opts.maxConstraints !== undefined) {
-    const estimate = estimateConstraints(plan);
-    if (estimate > opts.maxConstraints)
-      fail(
-        "too-large",
-        `the circuit would have about ${estimate.toLocaleString("en-US")} constraints, above the limit of ${opts.maxConstraints.toLocaleString("en-US")}`,
-        { hint: tooLargeHint(modelPath) },
-      );
-  }
-  const modelHash = sha256(bytes);
-  const emitted = emitCircuit(plan, circuitHeader(basename(modelPath), modelHash));
   const system = opts.system ?? "groth16";
   const backend = checkBackend(opts.backend, system);
+  // Without --max-constraints, what this machine (or circom) can take: refused before the long work.
+  const limit = opts.maxConstraints === undefined ? sizeLimit(system, backend) : undefined;
+  const planned = await planModel(modelPath, opts, read, limit);
+  const { bytes, graph, plan } = planned;
+  checkSize(plan, opts.maxConstraints, limit, modelPath);
+  const modelHash = sha256(bytes);
+  const emitted = emitCircuit(plan, circuitHeader(basename(modelPath), modelHash));
   // The direct backend makes --O2's constraint system, without circom's elimination (no recurrence limit).
   const optimize =
     backend === "direct"
@@ -349,6 +356,74 @@ async function runCircom(stage: string, optimize: 1 | 2, log?: (s: string) => vo
   };
 }
 
+/**
+ * settings.json's commitments: what each packs (enough to recompute it: `zkmlc hash`), and for the
+ * weights the commitment to the compiled model's, which a proof of this model must carry.
+ */
+function commitmentRecords(plan: Plan, emitted: EmittedCircuit): SettingsCommitment[] {
+  return (plan.commitments ?? []).map((c, i) => {
+    const prim = plan.nodes.flatMap((n) => n.prims).find((p) => p.kind === "commit" && p.out === c.tensor);
+    if (prim?.kind !== "commit") return bug(`no commit prim for commitment ${i}`);
+    const tensors = prim.tensors.map((t) => ({
+      name: plan.tensors[t.id]?.onnxName ?? "",
+      shape: [...t.shape],
+      scale: t.scale,
+      lo: t.lo.toString(),
+      bits: t.bits,
+    }));
+    const value =
+      c.role === "param"
+        ? commitment(
+            "param",
+            plan.inputs.flatMap((p) => {
+              const spec = prim.tensors.find((t) => t.id === p.out);
+              return p.param && spec ? [{ ...spec, values: p.param.values }] : [];
+            }),
+          ).toString()
+        : undefined;
+    return {
+      role: c.role,
+      signal: emitted.commitNames[i] as string,
+      scheme: COMMIT_SCHEME,
+      tensors,
+      ...(value === undefined ? {} : { value }),
+    };
+  });
+}
+
+/** The public signals: the public outputs' elements, the commitments, the public inputs' elements. */
+function publicSignalCount(plan: Plan): number {
+  const size = (t: number) => plan.tensors[t]?.lo.length ?? 0;
+  return (
+    mainOutputs(plan).reduce((s, o) => s + size(o.tensor), 0) +
+    plan.inputs.reduce((s, p) => s + (p.visibility === "public" ? size(p.out) : 0), 0)
+  );
+}
+
+/** The whole circuit against --max-constraints, or the default limit (a Groth16 domain with the public signals). */
+function checkSize(
+  plan: Plan,
+  max: number | undefined,
+  limit: SizeLimit | undefined,
+  modelPath: string,
+): void {
+  const estimate = estimateConstraints(plan);
+  const about = `the circuit would have about ${estimate.toLocaleString("en-US")} constraints`;
+  if (max !== undefined && estimate > max)
+    fail("too-large", `${about}, above the limit of ${limitText(max, {})}`, {
+      hint: tooLargeHint(modelPath),
+    });
+  if (!limit) return;
+  const over =
+    limit.power === undefined
+      ? estimate > limit.constraints
+      : circuitPower(estimate, publicSignalCount(plan)) > limit.power;
+  if (over)
+    fail("too-large", `${about}, above the limit of ${limitText(limit.constraints, { limit })}`, {
+      hint: limit.hint,
+    });
+}
+
 /** The backend for a proof system: direct for Groth16 by default; PLONK/FFLONK need circom's --O1. */
 export function checkBackend(b: string | undefined, system: ProofSystem): Backend {
   if (b !== undefined && !(BACKENDS as readonly string[]).includes(b))
@@ -392,7 +467,8 @@ export function settingsOf(
     inputCheck: checkInputCheck(opts.inputCheck),
     calibration: { source: cal.source, samples: cal.samples },
     softmax: checkSoftmax(opts.softmax),
-    inputs: plan.inputs.map((p, i) => {
+    inputs: plan.inputs.flatMap((p, i) => {
+      if (p.param) return [];
       const t = tensors(p.out);
       const range = cal.ranges[t.onnxName] as [number, number];
       const r = inputIntRange(range, t.scale);
@@ -420,15 +496,27 @@ export function settingsOf(
         ...(p ? { postprocess: { ...p, logitsErrorBound: bound } } : {}),
       };
     }),
+    params: plan.inputs.flatMap((p, i) => {
+      if (!p.param) return [];
+      const t = tensors(p.out);
+      return [
+        {
+          name: p.param.name,
+          signal: emitted.inputNames[i] as string,
+          shape: t.shape,
+          scale: t.scale,
+          bits: p.bits,
+        },
+      ];
+    }),
+    commitments: commitmentRecords(plan, emitted),
     system: made.system,
     backend: made.backend,
     circuit: {
       optimization: made.optimize === 2 ? "O2" : "O1",
       constraints: made.constraints,
       estimatedConstraints: estimateConstraints(plan),
-      publicSignals:
-        plan.outputs.reduce((s, o) => s + tensors(o.tensor).lo.length, 0) +
-        plan.inputs.reduce((s, p) => s + (p.visibility === "public" ? tensors(p.out).lo.length : 0), 0),
+      publicSignals: publicSignalCount(plan),
       sha256: { circuit: sha256(emitted.source), ...made.sha256 },
     },
     nodes: nodeRows(plan),

@@ -3,6 +3,7 @@ import { verifyOnEvm } from "../6-prove/evm.js";
 import type { ProofSystem } from "../6-prove/systems.js";
 import { withBuildLock } from "../lock.js";
 import { openBuild } from "./build.js";
+import { type NamedSignal, namePublicSignals } from "./public-signals.js";
 import { readProofRecord, verifierSource } from "./verify.js";
 
 /** The `calldata` step: the verifyProof call for the build's proof, for external tools. */
@@ -14,6 +15,7 @@ export async function calldata(buildDir: string, opts: { system?: ProofSystem } 
     const c = verifierCalldata(system, proof, signals);
     return {
       system,
+      publicSignals: namePublicSignals(build.settings),
       functionName: c.functionName,
       args: c.args,
       text: c.text,
@@ -33,6 +35,8 @@ export interface EvmResult {
    */
   gasUsed: number | null;
   deployGas: number;
+  /** What each public signal the verifier was called with is. */
+  publicSignals: NamedSignal[];
 }
 
 /**
@@ -57,6 +61,7 @@ export async function verifyEvm(buildDir: string, opts: { system?: ProofSystem }
       ...(reason ? { reason } : {}),
       gasUsed: r.valid ? Number(r.gasUsed) : null,
       deployGas: Number(r.deployGas),
+      publicSignals: namePublicSignals(build.settings),
     };
   });
 }

@@ -16,6 +16,8 @@ export interface InspectRow {
 export interface InspectResult {
   inputs: {
     name: string;
+    /** A graph input, or a weight made a signal (--param-visibility hashed|private). */
+    kind: "input" | "weight";
     shape: number[];
     scale: number;
     range: [number, number];
@@ -36,20 +38,25 @@ export interface InspectResult {
 /** The `inspect` step: one row per node with shapes, scale, bit bound and estimated constraints. */
 export async function inspect(modelPath: string, opts: CompileOptions = {}): Promise<InspectResult> {
   // Inspect shows the cost of every node: --max-constraints does not stop it (its hint sends users here).
-  const { plan, cal, graph } = await planModel(modelPath, { ...opts, maxConstraints: undefined });
+  const { plan, cal, graph, visibility } = await planModel(modelPath, { ...opts, maxConstraints: undefined });
   const rows = nodeRows(plan);
   const nodes = rows.map((r, i) => ({ ...r, inputShapes: plan.nodes[i]?.inputShapes ?? [] }));
   const inputs = plan.inputs.map((p) => {
     const t = plan.tensors[p.out];
     const name = t?.onnxName ?? "";
     const n = t?.lo.length ?? 0;
+    // A weight made a signal is checked to [lo, -lo): its range in real units.
+    const range: [number, number] = p.param
+      ? [Number(p.lo) / 2 ** (t?.scale ?? 0), -Number(p.lo) / 2 ** (t?.scale ?? 0)]
+      : (cal.ranges[name] as [number, number]);
     return {
       name,
+      kind: p.param ? ("weight" as const) : ("input" as const),
       shape: t?.shape ?? [],
       scale: t?.scale ?? 0,
-      range: cal.ranges[name] as [number, number],
+      range,
       bits: p.bits,
-      visibility: p.visibility,
+      visibility: p.param ? visibility.param : visibility.input,
       constraints: primConstraints(p, n),
     };
   });

@@ -7,6 +7,7 @@ import { bug } from "../errors.js";
 import { withBuildLock } from "../lock.js";
 import { writeRecord } from "../record.js";
 import { type Build, loadBuild, loadRunner } from "./build.js";
+import { commitmentOf, readWeights, withWeights } from "./commitments.js";
 import { parseOneSample, readJsonInput } from "./inputs.js";
 import { readKeys } from "./keys.js";
 import { loadFloatModel } from "./onnxruntime.js";
@@ -24,6 +25,10 @@ export interface OutputFile {
 /** output.json of a proof record: the same, plus the key the proof was made with. */
 export interface ProofOutputFile extends OutputFile {
   system: ProofSystem;
+  /** The public commitments (field elements, decimal) by role and signal. */
+  commitments?: { role: string; signal: string; value: string }[];
+  /** With hashed outputs: the circuit's integer outputs, what the output commitment is of. */
+  ints?: string[][];
   /** Lets verify tell a proof made before a new contribution (or setup) from a forged one. */
   key: { vkey: string; contributions: number; beacon: boolean };
 }
@@ -36,8 +41,12 @@ interface Witnessed {
 }
 
 /** Witness of one input (checked against the integer reference) and its comparison with onnxruntime. */
-async function witnessOf(buildDir: string, inputPath: string): Promise<Witnessed> {
-  const build = await loadBuild(buildDir);
+async function witnessOf(buildDir: string, inputPath: string, weights?: string): Promise<Witnessed> {
+  const loaded = await loadBuild(buildDir);
+  // Other weights of the same architecture (--param-visibility hashed|private): the same circuit.
+  const build = weights
+    ? { ...loaded, plan: withWeights(loaded.plan, await readWeights(loaded.settings, weights)) }
+    : loaded;
   const sample = parseOneSample(
     await readJsonInput(inputPath, "input"),
     build.graph.inputs,
@@ -47,9 +56,9 @@ async function witnessOf(buildDir: string, inputPath: string): Promise<Witnessed
   const runner = await loadRunner(build);
   const w = await computeWitness(build, runner, sample);
   const wtns = await w.wtns();
-  const float = await (await loadFloatModel(build.modelPath, build.graph.inputs, build.graph.outputs)).run(
-    sample,
-  );
+  const float = await (
+    await loadFloatModel(weights ?? build.modelPath, build.graph.inputs, build.graph.outputs)
+  ).run(sample);
   const outputs = compareOutputs(build, w.outputs, float);
   const output: OutputFile = {
     outputs,
@@ -63,13 +72,13 @@ async function witnessOf(buildDir: string, inputPath: string): Promise<Witnessed
 export async function witness(
   buildDir: string,
   inputPath: string,
-  opts: { log?: (s: string) => void } = {},
+  opts: { log?: (s: string) => void; weights?: string } = {},
 ): Promise<{ output: OutputFile; wtns: Uint8Array }> {
   return withBuildLock(
     buildDir,
     "witness",
     async () => {
-      const { w, wtns, output } = await witnessOf(buildDir, inputPath);
+      const { w, wtns, output } = await witnessOf(buildDir, inputPath, opts.weights);
       await writeRecord(witnessDir(buildDir), async (tmp) => {
         await writeWtns(join(tmp, WITNESS_FILES.wtns), wtns);
         await writeJsonAtomic(join(tmp, WITNESS_FILES.input), w.circuitInput);
@@ -79,6 +88,13 @@ export async function witness(
     },
     opts,
   );
+}
+
+export interface ProveOptions {
+  system?: ProofSystem;
+  log?: (s: string) => void;
+  /** A model of the same architecture whose weights to prove with (weights made signals). */
+  weights?: string;
 }
 
 export interface ProveResult {
@@ -95,18 +111,14 @@ export interface ProveResult {
 export async function prove(
   buildDir: string,
   inputPath: string,
-  opts: { system?: ProofSystem; log?: (s: string) => void } = {},
+  opts: ProveOptions = {},
 ): Promise<ProveResult> {
   return withBuildLock(buildDir, "prove", () => proveLocked(buildDir, inputPath, opts), opts);
 }
 
-async function proveLocked(
-  buildDir: string,
-  inputPath: string,
-  opts: { system?: ProofSystem; log?: (s: string) => void },
-): Promise<ProveResult> {
+async function proveLocked(buildDir: string, inputPath: string, opts: ProveOptions): Promise<ProveResult> {
   const t0 = performance.now();
-  const { build, w, wtns, output } = await witnessOf(buildDir, inputPath);
+  const { build, w, wtns, output } = await witnessOf(buildDir, inputPath, opts.weights);
   const system = opts.system ?? build.settings.system ?? "groth16";
   const keys = await readKeys(build, system, ["zkey"]);
   const t1 = performance.now();
@@ -121,10 +133,24 @@ async function proveLocked(
     bug(
       `the proof's public signals do not carry the witness's outputs (${decoded.problem ?? "values differ"})`,
     );
+  const outputCommitment = build.settings.commitments.find((c) => c.role === "output");
+  const committed = decoded.commitments.find((c) => c.role === "output")?.value;
+  if (outputCommitment && committed !== commitmentOf(outputCommitment, w.intOutputs))
+    bug("the proof's output commitment is not the commitment to the witness's outputs");
   const record: ProofOutputFile = {
     ...output,
     system,
     key: { vkey: keys.vkey, contributions: keys.contributions, beacon: keys.beacon },
+    ...(decoded.commitments.length > 0
+      ? {
+          commitments: decoded.commitments.map((c) => ({
+            role: c.role,
+            signal: c.signal,
+            value: c.value.toString(),
+          })),
+        }
+      : {}),
+    ...(outputCommitment ? { ints: w.intOutputs.map((o) => o.map(String)) } : {}),
   };
   await writeRecord(proofDir(buildDir, system), async (tmp) => {
     await writeJsonAtomic(join(tmp, PROOF_FILES.proof), proof);

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { InputCheck, Visibility } from "../3-lower/ir.js";
+import type { InputCheck, InputVisibility, OutputVisibility, ParamVisibility } from "../3-lower/ir.js";
 import type { SoftmaxMode } from "../3-lower/postprocess.js";
 import { PROOF_SYSTEMS, type ProofSystem } from "../6-prove/systems.js";
 import { fail } from "../errors.js";
@@ -62,6 +62,37 @@ const SettingsOutputSchema = z.object({
     .optional(),
 });
 
+/** A weight made a signal (--param-visibility hashed|private): checked to [−2^(bits−1), 2^(bits−1)). */
+const SettingsParamSchema = z.object({
+  name: z.string(),
+  signal: z.string(),
+  shape,
+  scale: count,
+  bits: int.min(1).max(252),
+});
+
+/** A tensor a commitment packs: its values v are proven in lo + [0, 2^bits) (docs/COMMITMENT.md). */
+const CommitTensorSchema = z.object({
+  name: z.string(),
+  shape,
+  scale: int,
+  lo: integer,
+  bits: int.min(1).max(252),
+});
+
+/** A public commitment (zkmlc-commit-v1), in public-signal order after the public outputs. */
+const SettingsCommitmentSchema = z.object({
+  role: z.enum(["input", "output", "param"]),
+  signal: z.string(),
+  scheme: z.literal("zkmlc-commit-v1"),
+  tensors: z.array(CommitTensorSchema),
+  /** For the weights: the commitment to the compiled model's, what a proof must show to be of it. */
+  value: z
+    .string()
+    .regex(/^[0-9]+$/)
+    .optional(),
+});
+
 const SettingsNodeSchema = z.object({
   index: count,
   name: z.string(),
@@ -78,7 +109,11 @@ export const SettingsSchema = z.object({
   model: z.object({ file: z.string(), sha256: sha, opset: int, producer: z.string() }),
   scales: z.object({ input: count, param: count }),
   rounding: z.literal("half-away-from-zero"),
-  visibility: z.object({ input: visibility, output: z.literal("public") }),
+  visibility: z.object({
+    input: z.enum(["public", "private", "hashed"]),
+    output: z.enum(["public", "hashed"]),
+    param: z.enum(["fixed", "hashed", "private"]),
+  }),
   /** How inputs are range-checked in the circuit. */
   inputCheck: z.enum(["pow2", "exact"]),
   calibration: z.object({ source: z.string(), samples: count }),
@@ -86,6 +121,8 @@ export const SettingsSchema = z.object({
   softmax: z.enum(["circuit", "outside"]),
   inputs: z.array(SettingsInputSchema),
   outputs: z.array(SettingsOutputSchema).min(1),
+  params: z.array(SettingsParamSchema),
+  commitments: z.array(SettingsCommitmentSchema),
   /** The proof system the circuit was compiled for (it decides circom's optimization level). */
   system: z.enum(PROOF_SYSTEMS),
   /** What wrote the r1cs and computes witnesses: zkmlc itself ("direct") or circom and its wasm. */
@@ -105,6 +142,8 @@ export type Settings = z.infer<typeof SettingsSchema>;
 export type SettingsInput = z.infer<typeof SettingsInputSchema>;
 export type SettingsOutput = z.infer<typeof SettingsOutputSchema>;
 export type SettingsNode = z.infer<typeof SettingsNodeSchema>;
+export type SettingsParam = z.infer<typeof SettingsParamSchema>;
+export type SettingsCommitment = z.infer<typeof SettingsCommitmentSchema>;
 
 /** `<build>/<system>/keys/keys.json`, written by setup with the keys: what they are and how they were made. */
 export const KeyRecordSchema = z.object({
@@ -128,6 +167,8 @@ export type KeyRecord = z.infer<typeof KeyRecordSchema>;
  */
 export const ProofOutputSchema = z.looseObject({
   outputs: z.array(z.looseObject({ circuit: z.array(z.number()) })),
+  /** With hashed outputs, the integers the output commitment is of. */
+  ints: z.array(z.array(integer)).optional(),
   predicted: count,
   system: z.enum(PROOF_SYSTEMS),
   key: z.object({ vkey: sha, contributions: count, beacon: z.boolean() }),
@@ -152,7 +193,12 @@ export function parseRecord<T>(schema: z.ZodType<T>, value: unknown, path: strin
 export interface CompileOptions {
   inputScale?: number;
   paramScale?: number;
-  inputVisibility?: Visibility;
+  /** Default private; hashed: private, with a public commitment. */
+  inputVisibility?: InputVisibility;
+  /** Default public; hashed: private outputs, with a public commitment. */
+  outputVisibility?: OutputVisibility;
+  /** Default fixed (constants of the circuit); hashed or private: weights are private signals. */
+  paramVisibility?: ParamVisibility;
   /** "pow2" (default): inputs checked to lo + [0, 2^bits); "exact": to [lo, hi], twice the constraints. */
   inputCheck?: InputCheck;
   /** JSON file of calibration samples (same formats as --input, or an array of them). */
@@ -182,7 +228,18 @@ export interface CompileOptions {
 export const DEFAULTS = {
   inputScale: 8,
   paramScale: 12,
-  inputVisibility: "private" as Visibility,
+  inputVisibility: "private" as InputVisibility,
+  outputVisibility: "public" as OutputVisibility,
+  paramVisibility: "fixed" as ParamVisibility,
   inputCheck: "pow2" as InputCheck,
   inputRange: [-1, 1] as [number, number],
 };
+
+/** What a build's visibility choices leave unbound, said aloud by compile and run. */
+export function visibilityWarnings(s: Pick<Settings, "visibility">): string[] {
+  return s.visibility.param === "private"
+    ? [
+        "--param-visibility private: the weights are private signals bound by nothing, so a proof only says that some weights of this architecture gave the output; use hashed to prove which model ran",
+      ]
+    : [];
+}

@@ -6,6 +6,7 @@ import { exportSolidityVerifier } from "../6-prove/verifier_export.js";
 import { keyPath, proofPath, readJsonFile, requireFile, verifierPath, writeAtomic } from "../artifacts.js";
 import { withBuildLock } from "../lock.js";
 import { type OpenBuild, openBuild } from "./build.js";
+import { commitmentOf, paramCommitment, readWeights } from "./commitments.js";
 import { readKeys, setupCommand } from "./keys.js";
 import { type DecodedSignals, decodePublicSignals } from "./public-signals.js";
 import { type KeyRecord, ProofOutputSchema, parseRecord } from "./settings.js";
@@ -21,6 +22,11 @@ export interface VerifyResult {
   predicted: number;
   /** Public graph inputs read from the same signals (integers, as the circuit holds them). */
   inputs: { name: string; values: string[] }[];
+  /**
+   * The commitments the proof makes public, and what each was checked against: the outputs in
+   * output.json (hashed outputs), the compiled model's weights or --weights (hashed weights).
+   */
+  commitments: { role: string; signal: string; value: string; checked?: string }[];
 }
 
 /** A proof record: proof.json and public.json, and the output.json prove wrote beside them. */
@@ -68,25 +74,74 @@ function recordMismatch(output: ProofOutput, decoded: DecodedSignals): string | 
  * The `verify` step: proof.json against public.json with the verification key, and the outputs decoded
  * from those public signals. Reads settings.json, the keys record and the proof record only.
  */
-export async function verify(buildDir: string, opts: { system?: ProofSystem } = {}): Promise<VerifyResult> {
+export async function verify(
+  buildDir: string,
+  opts: { system?: ProofSystem; weights?: string } = {},
+): Promise<VerifyResult> {
   return withBuildLock(buildDir, "verify", async () => {
     const build = await openBuild(buildDir);
-    const system = opts.system ?? build.settings.system ?? "groth16";
+    const { settings } = build;
+    const system = opts.system ?? settings.system ?? "groth16";
     const keys = await readKeys(build, system, ["vkey"]);
     const vkey = await readJsonFile<object>(keyPath(buildDir, system, "vkey"));
     const { proof, signals, output } = await readProofRecord(build, system);
-    const decoded = decodePublicSignals(build.settings, signals);
+    const decoded = decodePublicSignals(settings, signals);
+    const checked = new Map<string, string>();
+    let outputs = decoded.outputs;
+    let predicted = decoded.predicted;
     const result = (valid: boolean, reason?: string): VerifyResult => ({
       valid,
       ...(reason ? { reason } : {}),
       system,
-      outputs: decoded.outputs,
-      predicted: decoded.predicted,
+      outputs,
+      predicted,
       inputs: decoded.inputs.map((i) => ({ name: i.name, values: i.values.map(String) })),
+      commitments: decoded.commitments.map((c) => ({
+        role: c.role,
+        signal: c.signal,
+        value: c.value.toString(),
+        ...(checked.has(c.role) ? { checked: checked.get(c.role) } : {}),
+      })),
     });
     if (decoded.problem) return result(false, decoded.problem);
-    const altered = output ? recordMismatch(output, decoded) : undefined;
+    // Hashed outputs are checked against their commitment below.
+    const altered =
+      output && settings.visibility.output === "public" ? recordMismatch(output, decoded) : undefined;
     if (altered) return result(false, altered);
+    for (const c of decoded.commitments) {
+      const record = settings.commitments.find((x) => x.role === c.role);
+      if (!record) continue;
+      if (c.role === "output" && output) {
+        // The outputs the record states must be the ones the proof commits to.
+        const ints = output.ints;
+        if (
+          !ints ||
+          commitmentOf(
+            record,
+            ints.map((o) => o.map(BigInt)),
+          ) !== c.value
+        )
+          return result(false, "output.json does not hold the outputs the proof's output commitment is of");
+        outputs = output.outputs.map((o, k) => ({
+          name: settings.outputs[k]?.name ?? "",
+          values: o.circuit,
+        }));
+        predicted = output.predicted;
+        checked.set(c.role, "the outputs in output.json");
+      }
+      if (c.role === "param") {
+        const expected = opts.weights
+          ? paramCommitment(settings, await readWeights(settings, opts.weights))
+          : BigInt(record.value ?? "0");
+        const of = opts.weights ?? `the compiled model (${settings.model.file})`;
+        if (c.value !== expected)
+          return result(
+            false,
+            `the proof is of other weights: its weight commitment is ${c.value}, that of ${of} is ${expected}`,
+          );
+        checked.set(c.role, `the weights of ${of}`);
+      }
+    }
     if (await snarkVerify(system, vkey, signals as string[], proof as object)) return result(true);
     if (output && output.key.vkey !== keys.vkey)
       return result(

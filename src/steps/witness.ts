@@ -50,9 +50,14 @@ export async function computeWitness(
   const { settings, plan } = build;
   const ints = quantizeSample(sample, settings.inputs);
   const reference = evaluatePlan(plan, ints);
-  const circuitInput = Object.fromEntries(
-    settings.inputs.map((inp, i) => [inp.signal, (ints[i] ?? []).map(String)]),
-  );
+  const circuitInput = Object.fromEntries([
+    ...settings.inputs.map((inp, i) => [inp.signal, (ints[i] ?? []).map(String)]),
+    // Weights made signals are private inputs of the circuit too.
+    ...plan.inputs.flatMap((p) => {
+      const param = settings.params.find((w) => w.name === p.param?.name);
+      return param && p.param ? [[param.signal, p.param.values.map(String)]] : [];
+    }),
+  ]);
   const refOutputs = plan.outputs.map((o) => reference[o.tensor] ?? bug("missing output"));
   const result = (intOutputs: bigint[][], wtns: () => Promise<Uint8Array>, full: () => bigint[]) => {
     let memo: bigint[] | undefined;
@@ -94,6 +99,8 @@ export async function computeWitness(
   });
   const intOutputs = settings.outputs.map((o, k) =>
     (refOutputs[k] ?? bug("missing output")).map((v, i) => {
+      // A hashed output's tensor may be substituted away by --O2: checked above where it was kept.
+      if (settings.visibility.output === "hashed") return v;
       const w = at(`main.${o.signal}[${i}]`);
       if (w === undefined) bug(`output signal main.${o.signal}[${i}] is missing from the symbol table`);
       if (w !== v) bug(`circuit output ${o.name}[${i}] = ${w} differs from the integer reference ${v}`);

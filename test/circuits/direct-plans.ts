@@ -13,6 +13,7 @@
  */
 import type { PolyPrim } from "../../src/3-lower/ir.js";
 import { selectionCoefficients } from "../../src/3-lower/prims/poly.js";
+import { type CommitRole, type CommitTensorSpec, elementCount } from "../../src/commit/commitment.js";
 import { type InputCheck, PlanMaker, type PlanSpec, renamer } from "./direct-harness.js";
 import { fromField } from "./harness.js";
 
@@ -239,5 +240,39 @@ export function mulPlan(B: number, square = false): PlanSpec {
       "main.b": square ? "main.in_a[0]" : "main.in_b[0]",
       "main.y": "main.out_y[0]",
     }),
+  };
+}
+
+/** A tensor a commit plan commits: private input `in_<name>`, checked by `check` (default [lo, lo + 2^bits)). */
+export interface CommittedInput extends CommitTensorSpec {
+  name: string;
+  check?: InputCheck;
+}
+
+/**
+ * A commit prim (zkmlc-commit-v1) over private inputs, its one element the plan's output `main.y`. Each
+ * input is range-checked by its input prim, by default in exactly the range the commitment packs (the
+ * prim's contract); a wider `check` breaks that contract on purpose. Names: `main.<name>[i]` is
+ * `main.in_<name>[i]`, `main.c[j]...` the commit's Poseidon block j (`main.c_t<id>[j]...`).
+ */
+export function commitPlan(role: CommitRole, inputs: readonly CommittedInput[]): PlanSpec {
+  const m = new PlanMaker();
+  const ids = inputs.map((t) =>
+    m.input(t.name, elementCount(t.shape), t.check ?? { lo: t.lo, bits: t.bits }),
+  );
+  const tensors = inputs.map(({ name: _, check: __, ...spec }, i) => ({ ...spec, id: ids[i] as number }));
+  const y = m.prim({ kind: "commit", role, tensors }, 1);
+  m.output(y);
+  const alias = (name: string): string | undefined => {
+    if (name === "main.y") return "main.out_y[0]";
+    if (name.startsWith("main.c[")) return `main.c_t${y}${name.slice(6)}`;
+    const t = inputs.find((t) => name.startsWith(`main.${t.name}[`));
+    return t && `main.in_${name.slice(5)}`;
+  };
+  return {
+    plan: m.plan,
+    helpers: m.helpers,
+    feed: (input) => inputs.map((t) => (input[t.name] as bigint[]).map((v) => fromField(BigInt(v)))),
+    rename: renamer("main", alias),
   };
 }

@@ -2,6 +2,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cnn, writeSweep } from "../../bench/sweep.js";
 import { releaseCurves } from "../../src/6-prove/curve.js";
 import { setupMode } from "../../src/cli/setup-mode.js";
 import { calldata, verifyEvm } from "../../src/steps/evm.js";
@@ -137,7 +138,9 @@ describe("messages", () => {
     );
     const node = compileWithLimit(8000);
     expect(node.code).toBe(1);
-    expect(node.stderr).toMatch(/node #\d+ "[^"]+" \(Relu\): .* at this node, which costs \d+/);
+    expect(node.stderr).toMatch(
+      /node #\d+ "[^"]+" \(Relu\): at this node the circuit passes the limit of 8,000 constraints \(--max-constraints\): the node costs \d+/,
+    );
     // The hint's command works with the same options.
     expect(node.stderr).toMatch(/hint: `zkmlc inspect .*model.onnx` lists the constraints of every node/);
     const inspect = zkmlc("inspect", mnist, "--input-range", "0,1", "--max-constraints", "8000");
@@ -145,5 +148,20 @@ describe("messages", () => {
     expect(inspect.stdout).toMatch(
       /~8618 constraints .*\nabove --max-constraints 8000: compile would refuse/,
     );
+  });
+
+  it("without --max-constraints, a circuit past circom's wall is refused before circom runs, pointing to the direct backend", () => {
+    // About 280k constraints: past the 250k where circom's 32-bit WebAssembly runs out of address space.
+    const [m] = writeSweep(join(tmp, "models"), [cnn(16, 26)]);
+    const out = join(tmp, "wall");
+    const r = zkmlc("compile", m?.model as string, "-o", out, "--backend", "circom");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /^error\[too-large\]: node #1 "relu" \(Relu\): at this node the circuit passes the limit of 250,000 constraints \(circom's limit: it runs as 32-bit WebAssembly/,
+    );
+    expect(r.stderr).toMatch(
+      /hint: omit --backend circom: the direct backend has no such limit; or pass --max-constraints/,
+    );
+    expect(existsSync(out)).toBe(false);
   });
 });

@@ -102,12 +102,12 @@ describe("tiny example end to end", () => {
     });
   });
 
-  it("--max-constraints refuses a larger circuit before running circom, writing nothing", () => {
+  it("--max-constraints refuses a larger circuit before writing it, writing nothing", () => {
     const out = join(tmp, "too-large");
     const r = zkmlc("compile", model, "-o", out, "--input-range", "-1,1", "--max-constraints", "100");
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(
-      /^error\[too-large\]: node #\d+ "\w+" \(\w+\): the circuit passes the limit of 100 constraints at this node/,
+      /^error\[too-large\]: node #\d+ "\w+" \(\w+\): at this node the circuit passes the limit of 100 constraints \(--max-constraints\): the node costs \d+, about \d+ so far/,
     );
     expect(existsSync(out)).toBe(false);
   });

@@ -1,6 +1,7 @@
 import type { Prim } from "../ir.js";
 import { affine } from "./affine.js";
 import { cmpSpec } from "./cmp.js";
+import { commitSpec } from "./commit.js";
 import { divSpec } from "./div.js";
 import { input } from "./input.js";
 import { maxSpec } from "./max.js";
@@ -25,6 +26,7 @@ export const PRIMS: Specs = {
   sqrt: sqrtSpec,
   poly: polySpec,
   onehot: oneHotSpec,
+  commit: commitSpec,
 };
 
 /** The spec of a prim, typed by its kind. */

@@ -1,5 +1,5 @@
 import { inverse, mod } from "../../3-lower/field.js";
-import type { Plan } from "../../3-lower/ir.js";
+import { mainOutputs, type Plan } from "../../3-lower/ir.js";
 import { Lin } from "../../3-lower/prims/lin.js";
 import type { Cs } from "../../3-lower/prims/spec.js";
 import { bug } from "../../errors.js";
@@ -64,6 +64,7 @@ export class DirectCs implements Cs {
     readonly mode: Mode,
     private readonly plan: Plan,
     private readonly signal: (id: number) => string,
+    /** The names of mainOutputs(plan). */
     private readonly outputNames: readonly string[],
     private readonly vals: bigint[][] | undefined,
     private readonly sinks: Sinks,
@@ -240,7 +241,7 @@ export class DirectCs implements Cs {
   finish(outWire: (o: number, j: number) => number, pinned: boolean[][]): number {
     this.exact = true;
     const free: Map<number, bigint>[] = [];
-    this.plan.outputs.forEach((o, oi) => {
+    mainOutputs(this.plan).forEach((o, oi) => {
       for (let j = 0; j < this.size(o.tensor); j++) {
         const diff = Lin.wire(outWire(oi, j)).minus(this.lin(o.tensor, j));
         if (pinned[oi]?.[j]) {

@@ -1,8 +1,8 @@
-import type { Plan, Prim } from "../../3-lower/ir.js";
+import { mainOutputs, type Plan, type Prim } from "../../3-lower/ir.js";
 import { hornerProducts } from "../../3-lower/prims/poly.js";
 
 /**
- * Tensors whose wires can appear in an output equation: the graph outputs, and through every prim whose
+ * Tensors whose wires can appear in an output equation: the public outputs (mainOutputs), and through every prim whose
  * output is a linear combination (affine maps, copies, one-hots, 1-bit sign tests, polynomials without
  * products), the tensors it reads. The direct backend allocates their wires last and holds back the
  * constraints that use them, so that the output equations can eliminate some of them as circom's --O2
@@ -11,7 +11,7 @@ import { hornerProducts } from "../../3-lower/prims/poly.js";
 export function outputReach(plan: Plan): Set<number> {
   const producer = producers(plan);
   const reach = new Set<number>();
-  const todo = plan.outputs.map((o) => o.tensor);
+  const todo = mainOutputs(plan).map((o) => o.tensor);
   const consts = constantTensors(plan);
   const constant = (t: number) => consts.has(t);
   for (let t = todo.pop(); t !== undefined; t = todo.pop()) {

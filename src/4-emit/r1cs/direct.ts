@@ -1,5 +1,5 @@
 import { P } from "../../3-lower/field.js";
-import type { Plan } from "../../3-lower/ir.js";
+import { mainOutputs, type Plan } from "../../3-lower/ir.js";
 import { outputWiring } from "../../3-lower/output-rank.js";
 import { PRIMS, specOf } from "../../3-lower/prims/registry.js";
 import { bug } from "../../errors.js";
@@ -29,15 +29,16 @@ function run(
   sinks: { rows?: ByteSink; sym?: ByteSink },
 ) {
   const names = signalNames(plan);
-  const cs = new DirectCs(mode, plan, names.name, names.outputNames, vals, sinks);
+  const cs = new DirectCs(mode, plan, names.name, names.mainNames, vals, sinks);
   const reach = outputReach(plan);
   const outBase: number[] = [];
-  plan.outputs.forEach((o, oi) => {
+  const outs = mainOutputs(plan);
+  outs.forEach((o, oi) => {
     outBase.push(cs.next);
     const n = cs.size(o.tensor);
     for (let j = 0; j < n; j++)
       cs.wire(
-        () => `main.${names.outputNames[oi]}[${j}]`,
+        () => `main.${names.mainNames[oi]}[${j}]`,
         () => cs.val(o.tensor, j),
       );
   });
@@ -76,7 +77,7 @@ function run(
   const circuit: DirectCircuit = {
     nConstraints: cs.constraints,
     nWires,
-    nOutputs: size(plan.outputs.map((o) => o.tensor)),
+    nOutputs: size(outs.map((o) => o.tensor)),
     nPubInputs: visible("public"),
     nPrvInputs: visible("private"),
     nLabels: cs.labels,

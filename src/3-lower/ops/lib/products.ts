@@ -8,11 +8,14 @@ import { mul } from "../../prims/mul.js";
  * Two working-scale factors are left alone (their product at 2·ws is rescaled by whatever follows, often
  * fused with a ReLU); a chain like x·x·x rescales x² once instead of letting scales grow to 3·ws, 4·ws...
  * Rescaling the factors rather than the product is cheaper: they are narrower, and a broadcast factor is
- * rescaled once rather than once per product.
+ * rescaled once rather than once per product. Weight signals (--param-visibility) keep their scale.
  */
 export function productOperands(ctx: LowerCtx, a: QTensor, b: QTensor): [QTensor, QTensor] {
   const ws = ctx.workScale;
   if (a.scale + b.scale <= 2 * ws) return [a, b];
+  // A weight signal times a working-scale value is what a constant weight gives (s_x + s_param): the
+  // rescale after the layer handles it, as it does for constant weights.
+  if ((a.weight || b.weight) && a.scale + b.scale <= ws + ctx.scales.paramScale) return [a, b];
   const down = (q: QTensor) => (q.scale > ws ? ctx.rescale(q, q.scale - ws, false, q.onnxName) : q);
   const ra = down(a);
   return [ra, a.id === b.id ? ra : down(b)];
