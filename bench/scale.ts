@@ -66,7 +66,8 @@ async function point(power: number, fill: number, work: string): Promise<ScalePo
         input: m.input,
         buildDir,
         system: "groth16",
-        compile: { inputRange: [-1, 1] },
+        // Past the machine's default limit on purpose: the sweep is how that limit is found.
+        compile: { inputRange: [-1, 1], maxConstraints: 2 ** power },
         evm: false,
       },
       (e) => {

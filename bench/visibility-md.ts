@@ -11,8 +11,10 @@ export interface VisibilityRow {
   constraints: number;
   publicSignals: number;
   proveSeconds: number;
-  /** Gas of a whole verifyProof transaction on the in-process EVM. */
-  verifyGas: number;
+  /** Gas of a whole verifyProof transaction on the in-process EVM; null when it could not run. */
+  verifyGas: number | null;
+  /** Why not (a verifier over the EVM's contract size limit). */
+  evmError?: string;
 }
 
 export interface VisibilityReport {
@@ -50,7 +52,7 @@ export function visibilitySection(path: string): string[] {
         int(x.constraints),
         String(x.publicSignals),
         secs(x.proveSeconds),
-        int(x.verifyGas),
+        x.verifyGas === null ? `– (${x.evmError ?? "not run"})` : int(x.verifyGas),
       ]),
     ),
     "",

@@ -165,7 +165,7 @@ export async function quantize(graph: Graph, opts: QuantOptions): Promise<Plan> 
   if (opts.maxConstraints !== undefined && cost > opts.maxConstraints)
     fail(
       "too-large",
-      `the range checks of the inputs alone cost ${cost.toLocaleString("en-US")} constraints, above the limit of ${limitText(opts.maxConstraints, opts)}`,
+      `the range checks of the inputs${b.plan.inputs.some((p) => p.param) ? " and weights" : ""} alone cost ${cost.toLocaleString("en-US")} constraints, above the limit of ${limitText(opts.maxConstraints, opts)}`,
       { hint: opts.limit?.hint ?? tooLargeHint(opts.modelPath) },
     );
 

@@ -15,6 +15,8 @@ describe("sizeLimit", () => {
       expect(l.why).toContain(`2^${power + 1}`);
       expect(l.hint).toMatch(/--max-constraints/);
     }
+    // This project's machine (24 GiB, 23.5 usable): 2^22, the largest size bench/scale.ts proved here.
+    expect(sizeLimit("groth16", "direct", 23.54 * GiB).power).toBe(22);
     // More memory, a larger limit; never past the curve's largest FFT domain.
     expect(sizeLimit("groth16", "direct", 64 * GiB).constraints).toBeGreaterThan(
       sizeLimit("groth16", "direct", 24 * GiB).constraints,

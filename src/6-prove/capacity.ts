@@ -14,9 +14,14 @@ import { totalmem } from "node:os";
 import { MAX_POWER } from "./ptau.js";
 import type { ProofSystem } from "./systems.js";
 
-/** Peak resident set of `zkmlc prove` ≈ PROVE_BASE + PROVE_PER_SLOT · 2^c bytes (bench/scale.ts). */
-export const PROVE_BASE = 0.45 * 2 ** 30;
-export const PROVE_PER_SLOT = 2350;
+/**
+ * Peak resident set of `zkmlc prove` ≈ PROVE_BASE + PROVE_PER_SLOT · 2^c bytes (bench/scale.ts, 2026-12-07:
+ * 1.82, 2.89, 5.15 and 10.38 GiB at 2^19..2^22). The slope is the steepest measured (2^21 to 2^22), the
+ * base the largest offset over the points, so the line is above every measurement: at 2^23 it predicts
+ * 21.4 GiB.
+ */
+export const PROVE_BASE = 0.5 * 2 ** 30;
+export const PROVE_PER_SLOT = 2680;
 /** Leave the rest of the memory to the system and other processes. */
 const MEMORY_SHARE = 0.85;
 /** Where circom's WebAssembly address space ends (see above). */

@@ -160,11 +160,12 @@ export async function compileVerifier(source: string): Promise<CompiledContract>
 export async function verifyOnEvm(source: string, calldata: Uint8Array): Promise<EvmVerifyResult> {
   const { bytecode, contractName, deployedSize } = await compileVerifier(source);
   if (deployedSize > MAX_CODE_SIZE) {
+    // A build with hundreds of public signals, not a bug: the user chose them.
     fail(
-      "bug",
-      `${contractName} is ${deployedSize} bytes, over the EVM's contract size limit of ${MAX_CODE_SIZE}`,
+      "too-large",
+      `${contractName} is ${deployedSize} bytes, over the EVM's contract size limit of ${MAX_CODE_SIZE} (EIP-170)`,
       {
-        hint: "snarkjs's verifier grows with the number of public signals; make fewer signals public (or hash them)",
+        hint: "snarkjs's verifier grows with the number of public signals: make fewer public, or commit to them (--input-visibility hashed, --output-visibility hashed)",
       },
     );
   }

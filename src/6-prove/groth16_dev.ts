@@ -729,7 +729,9 @@ export async function writeGroth16DevZkey(
       await fh.truncate(l.size);
       for (const { pos, bytes } of fixedBytes(l, nVars, nPublic, n))
         await fh.write(bytes, 0, bytes.length, pos);
-      await fh.write(qap.coefs, 0, qap.coefs.length, at(l, 4));
+      // In pieces: one write takes at most 2 GiB, and 2^23 constraints have more coefficients than that.
+      for (let off = 0; off < qap.coefs.length; off += 1 << 30)
+        await fh.write(qap.coefs, off, Math.min(1 << 30, qap.coefs.length - off), at(l, 4) + off);
       await pool.run(jobs, async (j, callBytes) => {
         const { msg, transfer } = j.msg();
         const bytes = await callBytes(msg, transfer);

@@ -8,7 +8,8 @@ import { fail, ZkmlError } from "../errors.js";
 import { readWtnsHeader, readZkeyHeader } from "./binfile.js";
 import "./curve.js";
 import { captureSnarkjsLog } from "./snark_logger.js";
-import { type ProofSystem, SNARKJS } from "./systems.js";
+import { SNARKJS } from "./snarkjs.js";
+import type { ProofSystem } from "./systems.js";
 
 export interface ProofResult {
   proof: object;

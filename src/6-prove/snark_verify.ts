@@ -7,7 +7,8 @@
  * which a Solidity verifier would reject.
  */
 import "./curve.js";
-import { type ProofSystem, SNARKJS } from "./systems.js";
+import { SNARKJS } from "./snarkjs.js";
+import type { ProofSystem } from "./systems.js";
 
 const DECIMAL = /^(0|[1-9][0-9]*)$/;
 const QUIET = { debug() {}, info() {}, warn() {}, error() {} };

@@ -1,7 +1,4 @@
-import * as snarkjs from "snarkjs";
-import "./curve.js";
-
-/** The proof systems zkmlc drives through snarkjs, all on BN254. */
+/** The proof systems zkmlc drives through snarkjs, all on BN254 (snarkjs itself: snarkjs.ts). */
 export const PROOF_SYSTEMS = ["groth16", "plonk", "fflonk"] as const;
 export type ProofSystem = (typeof PROOF_SYSTEMS)[number];
 
@@ -19,6 +16,3 @@ export function isProofSystem(s: string): s is ProofSystem {
 export function circomOptimization(system: ProofSystem, recurrent = false): 1 | 2 {
   return system === "groth16" && !recurrent ? 2 : 1;
 }
-
-/** snarkjs's module for each system (setup/prove/verify share their shapes across systems). */
-export const SNARKJS = { groth16: snarkjs.groth16, plonk: snarkjs.plonk, fflonk: snarkjs.fflonk } as const;

@@ -14,7 +14,7 @@ import "./curve.js";
 import { sha256File } from "./groth16_setup.js";
 import { ensureLocalPtau } from "./ptau.js";
 import { captureSnarkjsLog } from "./snark_logger.js";
-import { SNARKJS } from "./systems.js";
+import { SNARKJS } from "./snarkjs.js";
 
 const log2ceil = (n: number) => Math.max(0, Math.ceil(Math.log2(n)));
 

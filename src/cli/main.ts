@@ -2,26 +2,15 @@
 import { basename } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { parseInputShapes } from "../1-decode/input-shapes.js";
-import { OPS } from "../3-lower/ops/registry.js";
 import { releaseCurves } from "../6-prove/curve.js";
 import { PROOF_SYSTEMS, type ProofSystem } from "../6-prove/systems.js";
 import { parseMaxRegression } from "../bench/compare.js";
-import { runBench } from "../bench/run-bench.js";
-import { comparisonText, summaryText } from "../bench/text.js";
 import { fail, ZkmlError } from "../errors.js";
 import { num, seconds, shapes, table } from "../format.js";
-import { accuracy } from "../steps/accuracy.js";
-import { openBuild } from "../steps/build.js";
-import { compile } from "../steps/compile.js";
-import { calldata, verifyEvm } from "../steps/evm.js";
-import { type HashOptions, hashCommitments } from "../steps/hash-command.js";
-import { inspect } from "../steps/inspect.js";
-import { prove, witness } from "../steps/prove.js";
-import { type NamedSignal, namePublicSignals } from "../steps/public-signals.js";
-import { defaultBuildDir, run } from "../steps/run.js";
-import { type CompileOptions, visibilityWarnings } from "../steps/settings.js";
-import { contribute, devSetupWarning, setup, verifySetup } from "../steps/setup.js";
-import { exportVerifier, verify } from "../steps/verify.js";
+import type { HashOptions } from "../steps/hash-command.js";
+import type { OutputFile } from "../steps/prove.js";
+import type { NamedSignal } from "../steps/public-signals.js";
+import type { CompileOptions } from "../steps/settings.js";
 import { VERSION } from "../version.js";
 import { benchProgress } from "./bench-progress.js";
 import { type SetupFlags, setupMode } from "./setup-mode.js";
@@ -159,15 +148,18 @@ async function main(argv: string[]): Promise<number> {
     .command("ops")
     .description("list the supported ONNX operators")
     .action(
-      act(async () => ({
-        json: { ops: [...OPS.values()].map((o) => ({ op: o.opType, notes: o.summary })) },
-        text: [
-          table(
-            ["op", "notes"],
-            [...OPS.values()].map((o) => [o.opType, o.summary]),
-          ),
-        ],
-      })),
+      act(async () => {
+        const { OPS } = await import("../3-lower/ops/registry.js");
+        return {
+          json: { ops: [...OPS.values()].map((o) => ({ op: o.opType, notes: o.summary })) },
+          text: [
+            table(
+              ["op", "notes"],
+              [...OPS.values()].map((o) => [o.opType, o.summary]),
+            ),
+          ],
+        };
+      }),
     );
 
   compileOptions(
@@ -176,6 +168,7 @@ async function main(argv: string[]): Promise<number> {
       .description("per-node shapes, scales, bit bounds and estimated constraints"),
   ).action(
     act(async (model: string, o: Record<string, unknown>) => {
+      const { inspect } = await import("../steps/inspect.js");
       const r = await inspect(model, toCompileOptions(o));
       const rows = [
         ...r.inputs.map((i) => [
@@ -219,6 +212,11 @@ async function main(argv: string[]): Promise<number> {
     .option("-o, --out <dir>", "build directory (default build/<model name>)")
     .action(
       act(async (model: string, o: Record<string, unknown>) => {
+        const [{ compile }, { defaultBuildDir }, { visibilityWarnings }] = await Promise.all([
+          import("../steps/compile.js"),
+          import("../steps/run.js"),
+          import("../steps/settings.js"),
+        ]);
         const dir = (o.out as string | undefined) ?? defaultBuildDir(model);
         const { settings } = await compile(model, dir, toCompileOptions(o), logger(common));
         return {
@@ -254,6 +252,7 @@ async function main(argv: string[]): Promise<number> {
     .option("--beacon-iterations <n>", "2^n hash iterations of the beacon (default 10)", int)
     .action(
       act(async (dir: string, o: SetupFlags & { system?: ProofSystem }) => {
+        const { contribute, devSetupWarning, setup, verifySetup } = await import("../steps/setup.js");
         const log = logger(common);
         const mode = setupMode(o);
         if (mode === "verify") {
@@ -318,7 +317,7 @@ async function main(argv: string[]): Promise<number> {
         `${c.role} commitment (${c.signal}): ${c.value}${c.checked ? `, checked against ${c.checked}` : ""}`,
     );
 
-  const outputLines = (out: Awaited<ReturnType<typeof witness>>["output"]) => [
+  const outputLines = (out: OutputFile) => [
     ...out.outputs.map(
       (o) =>
         `${o.name}: circuit [${o.circuit.map(num).join(", ")}]\n${" ".repeat(o.name.length)}  float   [${o.float.map(num).join(", ")}]`,
@@ -336,6 +335,7 @@ async function main(argv: string[]): Promise<number> {
     )
     .action(
       act(async (dir: string, o: { input: string; weights?: string }) => {
+        const { witness } = await import("../steps/prove.js");
         const r = await witness(dir, o.input, { weights: o.weights });
         return { json: { output: r.output }, text: outputLines(r.output) };
       }),
@@ -352,6 +352,7 @@ async function main(argv: string[]): Promise<number> {
     )
     .action(
       act(async (dir: string, o: { input: string; system?: ProofSystem; weights?: string }) => {
+        const { prove } = await import("../steps/prove.js");
         const r = await prove(dir, o.input, { system: o.system, log: logger(common), weights: o.weights });
         return {
           json: r as unknown as Record<string, unknown>,
@@ -371,6 +372,7 @@ async function main(argv: string[]): Promise<number> {
     .option("--weights <model.onnx>", "the weights the proof must be of (default: the compiled model's)")
     .action(
       act(async (dir: string, o: { system?: ProofSystem; weights?: string }) => {
+        const { verify } = await import("../steps/verify.js");
         const r = await verify(dir, { system: o.system, weights: o.weights });
         return {
           json: r as unknown as Record<string, unknown>,
@@ -393,6 +395,7 @@ async function main(argv: string[]): Promise<number> {
     .addOption(systemOption())
     .action(
       act(async (dir: string, o: { out?: string; system?: ProofSystem }) => {
+        const { exportVerifier } = await import("../steps/verify.js");
         const r = await exportVerifier(dir, { out: o.out, system: o.system });
         return {
           json: r as unknown as Record<string, unknown>,
@@ -409,6 +412,7 @@ async function main(argv: string[]): Promise<number> {
     .addOption(systemOption())
     .action(
       act(async (dir: string, o: { system?: ProofSystem }) => {
+        const { verifyEvm } = await import("../steps/evm.js");
         const r = await verifyEvm(dir, { system: o.system });
         return {
           json: r as unknown as Record<string, unknown>,
@@ -434,9 +438,14 @@ async function main(argv: string[]): Promise<number> {
       act(async (dir: string, o: { system?: ProofSystem; hex?: boolean; signals?: boolean }) => {
         // What the signals are needs only settings.json: a contract can be written before any proof.
         if (o.signals) {
+          const [{ namePublicSignals }, { openBuild }] = await Promise.all([
+            import("../steps/public-signals.js"),
+            import("../steps/build.js"),
+          ]);
           const publicSignals = namePublicSignals((await openBuild(dir)).settings);
           return { json: { publicSignals }, text: signalLines(publicSignals, Infinity) };
         }
+        const { calldata } = await import("../steps/evm.js");
         const r = await calldata(dir, { system: o.system });
         return { json: r as unknown as Record<string, unknown>, text: [o.hex ? r.data : r.text] };
       }),
@@ -455,6 +464,7 @@ async function main(argv: string[]): Promise<number> {
     .option("--weights <model.onnx>", "a model's weights at the build's scales (default the build's model)")
     .action(
       act(async (dir: string, o: HashOptions) => {
+        const { hashCommitments } = await import("../steps/hash-command.js");
         const r = await hashCommitments(dir, o);
         return {
           json: { commitments: r },
@@ -470,6 +480,7 @@ async function main(argv: string[]): Promise<number> {
     .action(
       act(async (dir: string, o: { data: string }) => {
         const tty = process.stderr.isTTY && !common.json;
+        const { accuracy } = await import("../steps/accuracy.js");
         const r = await accuracy(
           dir,
           o.data,
@@ -500,6 +511,11 @@ async function main(argv: string[]): Promise<number> {
     .option("--ptau <file>", "a prepared powers-of-tau ceremony file")
     .action(
       act(async (model: string, o: Record<string, unknown>) => {
+        const [{ run }, { devSetupWarning }, { visibilityWarnings }] = await Promise.all([
+          import("../steps/run.js"),
+          import("../steps/setup.js"),
+          import("../steps/settings.js"),
+        ]);
         const r = await run(model, {
           ...toCompileOptions(o),
           input: o.input as string,
@@ -579,6 +595,11 @@ async function main(argv: string[]): Promise<number> {
           fail("bad-input", `one --json output file at most, got ${jsonFiles.join(", ")}`);
         const paths = models.filter((m) => !jsonFiles.includes(m));
         if (paths.length === 0) fail("bad-input", "no model given");
+        const [{ runBench }, { comparisonText, summaryText }, { defaultBuildDir }] = await Promise.all([
+          import("../bench/run-bench.js"),
+          import("../bench/text.js"),
+          import("../steps/run.js"),
+        ]);
         const r = await runBench(
           paths.map((m) => ({
             name: basename(defaultBuildDir(m)),

@@ -4,12 +4,13 @@ import { snarkVerify } from "../6-prove/snark_verify.js";
 import type { ProofSystem } from "../6-prove/systems.js";
 import { exportSolidityVerifier } from "../6-prove/verifier_export.js";
 import { keyPath, proofPath, readJsonFile, requireFile, verifierPath, writeAtomic } from "../artifacts.js";
+import { ZkmlError } from "../errors.js";
 import { withBuildLock } from "../lock.js";
 import { type OpenBuild, openBuild } from "./build.js";
 import { commitmentOf, paramCommitment, readWeights } from "./commitments.js";
 import { readKeys, setupCommand } from "./keys.js";
 import { type DecodedSignals, decodePublicSignals } from "./public-signals.js";
-import { type KeyRecord, ProofOutputSchema, parseRecord } from "./settings.js";
+import { type KeyRecord, ProofOutputSchema, parseRecord, type SettingsCommitment } from "./settings.js";
 
 export interface VerifyResult {
   valid: boolean;
@@ -70,6 +71,21 @@ function recordMismatch(output: ProofOutput, decoded: DecodedSignals): string | 
   return undefined;
 }
 
+/** The commitment of output.json's integers, or undefined when they cannot be a commitment's values. */
+function outputCommitment(record: SettingsCommitment, ints: string[][] | undefined): bigint | undefined {
+  if (!ints || ints.length !== record.tensors.length) return undefined;
+  try {
+    return commitmentOf(
+      record,
+      ints.map((o) => o.map(BigInt)),
+    );
+  } catch (e) {
+    // Values of the wrong count or outside the committed range: not the committed outputs.
+    if (e instanceof ZkmlError && e.code !== "bug") return undefined;
+    throw e;
+  }
+}
+
 /**
  * The `verify` step: proof.json against public.json with the verification key, and the outputs decoded
  * from those public signals. Reads settings.json, the keys record and the proof record only.
@@ -113,14 +129,7 @@ export async function verify(
       if (!record) continue;
       if (c.role === "output" && output) {
         // The outputs the record states must be the ones the proof commits to.
-        const ints = output.ints;
-        if (
-          !ints ||
-          commitmentOf(
-            record,
-            ints.map((o) => o.map(BigInt)),
-          ) !== c.value
-        )
+        if (outputCommitment(record, output.ints) !== c.value)
           return result(false, "output.json does not hold the outputs the proof's output commitment is of");
         outputs = output.outputs.map((o, k) => ({
           name: settings.outputs[k]?.name ?? "",

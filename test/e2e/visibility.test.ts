@@ -100,11 +100,18 @@ describe.each<Backend>(["direct", "circom"])("inputs, weights and outputs hashed
     cpSync(dir, d, { recursive: true });
     const path = join(d, "groth16", "proof", "output.json");
     const rec = JSON.parse(readFileSync(path, "utf8"));
-    rec.ints[0][0] = String(BigInt(rec.ints[0][0]) + 1n);
-    writeFileSync(path, JSON.stringify(rec));
-    const v = await verify(d);
-    expect(v.valid).toBe(false);
-    expect(v.reason).toMatch(/output commitment/);
+    const ints = rec.ints;
+    for (const edit of [
+      [[String(BigInt(ints[0][0]) + 1n), ...ints[0].slice(1)]],
+      [["1"]],
+      [ints[0].map(() => String(2n ** 200n))],
+      [],
+    ]) {
+      writeFileSync(path, JSON.stringify({ ...rec, ints: edit }));
+      const v = await verify(d);
+      expect(v.valid).toBe(false);
+      expect(v.reason).toMatch(/output commitment/);
+    }
   });
 
   it("proves another model of the architecture with the same key; verify tells which model", async () => {
