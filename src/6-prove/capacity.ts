@@ -4,7 +4,7 @@
  *
  * Groth16 (direct backend): the prover is the step with the highest peak memory, and its peak grows with
  * the FFT domain 2^c (c = circuitPower). `bench/scale.ts` measured it on the project's machine (2 cores,
- * 24 GiB; bench/RESULTS.md, "Size limits"); the model below is a line through those points, and the limit
+ * 24 GiB; bench/RESULTS.md, "Size limits"); provePeakBytes follows those points, and the limit
  * is the largest domain whose predicted peak fits in MEMORY_SHARE of this machine's memory.
  *
  * circom backend: circom 2.2.3 runs as 32-bit WebAssembly and runs out of address space near 250k
@@ -15,22 +15,39 @@ import { MAX_POWER } from "./ptau.js";
 import type { ProofSystem } from "./systems.js";
 
 /**
- * Peak resident set of `zkmlc prove` ≈ PROVE_BASE + PROVE_PER_SLOT · 2^c bytes (bench/scale.ts, 2026-12-07:
- * 1.82, 2.89, 5.15 and 10.38 GiB at 2^19..2^22). The slope is the steepest measured (2^21 to 2^22), the
- * base the largest offset over the points, so the line is above every measurement: at 2^23 it predicts
- * 21.4 GiB.
+ * Peak resident set of `zkmlc prove` at 2^19..2^23, in GiB, measured by bench/scale.ts on 2026-12-07
+ * (bench/RESULTS.md, "Size limits"). Between the points the peak is interpolated; below them it is the
+ * smallest one; above them it grows by the steepest measured slope (2^21 to 2^22), so an extrapolation
+ * errs on the high side.
  */
-export const PROVE_BASE = 0.5 * 2 ** 30;
-export const PROVE_PER_SLOT = 2680;
+const MEASURED_GIB: readonly (readonly [number, number])[] = [
+  [19, 1.82],
+  [20, 2.89],
+  [21, 5.3],
+  [22, 10.38],
+  [23, 16.84],
+];
 /** Leave the rest of the memory to the system and other processes. */
 const MEMORY_SHARE = 0.85;
 /** Where circom's WebAssembly address space ends (see above). */
 export const CIRCOM_WALL = 250_000;
 
-const gib = (b: number) => `${(b / 2 ** 30).toFixed(1)} GiB`;
+const GIB = 2 ** 30;
+const gib = (b: number) => `${(b / GIB).toFixed(1)} GiB`;
 
 export function provePeakBytes(power: number): number {
-  return PROVE_BASE + PROVE_PER_SLOT * 2 ** power;
+  const pts = MEASURED_GIB;
+  const slope = Math.max(
+    ...pts.slice(1).map(([p, g], i) => (g - (pts[i]?.[1] ?? 0)) / (2 ** p - 2 ** (p - 1))),
+  );
+  const [p0, g0] = pts[0] as readonly [number, number];
+  const [pn, gn] = pts[pts.length - 1] as readonly [number, number];
+  if (power <= p0) return g0 * GIB;
+  if (power >= pn) return (gn + slope * (2 ** power - 2 ** pn)) * GIB;
+  const k = pts.findIndex(([p]) => p >= power);
+  const [pa, ga] = pts[k - 1] as readonly [number, number];
+  const [pb, gb] = pts[k] as readonly [number, number];
+  return (ga + ((gb - ga) * (2 ** power - 2 ** pa)) / (2 ** pb - 2 ** pa)) * GIB;
 }
 
 export interface SizeLimit {
