@@ -11,10 +11,11 @@
  *
  * Usage: npx tsx bench/scale.ts [--powers 19,20,21,22] [--fill 0.92]
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { writeJsonAtomic } from "../src/artifacts.js";
 import { describeMachine } from "../src/bench/machine.js";
 import { runInChild } from "../src/bench/runs.js";
 import { inspect } from "../src/steps/inspect.js";
@@ -119,8 +120,7 @@ for (const p of powers) {
     machine: describeMachine(),
     points,
   };
-  writeFileSync(`${out}.tmp`, `${JSON.stringify(report, null, 2)}\n`);
-  renameSync(`${out}.tmp`, out);
+  await writeJsonAtomic(out, report);
 }
 rmSync(work, { recursive: true, force: true });
 console.log(`wrote ${out}`);

@@ -9,11 +9,12 @@
  *
  * Usage: npx tsx bench/visibility.ts [--params fixed,hashed,private]
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import type { InputVisibility, OutputVisibility, ParamVisibility } from "../src/3-lower/ir.js";
+import { writeJsonAtomic } from "../src/artifacts.js";
 import { describeMachine } from "../src/bench/machine.js";
 import { runInChild } from "../src/bench/runs.js";
 import { VERSION } from "../src/version.js";
@@ -77,8 +78,7 @@ for (const param of params)
         machine: describeMachine(),
         rows: [...rows.values()],
       };
-      writeFileSync(`${out}.tmp`, `${JSON.stringify(report, null, 2)}\n`);
-      renameSync(`${out}.tmp`, out);
+      await writeJsonAtomic(out, report);
     }
 rmSync(work, { recursive: true, force: true });
 console.log(`wrote ${out}`);

@@ -35,15 +35,17 @@ export const CIRCOM_WALL = 250_000;
 const GIB = 2 ** 30;
 const gib = (b: number) => `${(b / GIB).toFixed(1)} GiB`;
 
+/** GiB per domain slot: the steepest growth between two measured points. */
+const STEEPEST = Math.max(
+  ...MEASURED_GIB.slice(1).map(([p, g], i) => (g - (MEASURED_GIB[i]?.[1] ?? 0)) / 2 ** (p - 1)),
+);
+
 export function provePeakBytes(power: number): number {
   const pts = MEASURED_GIB;
-  const slope = Math.max(
-    ...pts.slice(1).map(([p, g], i) => (g - (pts[i]?.[1] ?? 0)) / (2 ** p - 2 ** (p - 1))),
-  );
   const [p0, g0] = pts[0] as readonly [number, number];
   const [pn, gn] = pts[pts.length - 1] as readonly [number, number];
   if (power <= p0) return g0 * GIB;
-  if (power >= pn) return (gn + slope * (2 ** power - 2 ** pn)) * GIB;
+  if (power >= pn) return (gn + STEEPEST * (2 ** power - 2 ** pn)) * GIB;
   const k = pts.findIndex(([p]) => p >= power);
   const [pa, ga] = pts[k - 1] as readonly [number, number];
   const [pb, gb] = pts[k] as readonly [number, number];

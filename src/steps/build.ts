@@ -18,6 +18,7 @@ import {
 import { fail, ZkmlError } from "../errors.js";
 import { circuitHeader, graphOf, type Planned, quantOptions, settingsOf } from "./compile.js";
 import { sha256, sha256File } from "./hash.js";
+import { publicLayout } from "./public-signals.js";
 import { parseRecord, type Settings, SettingsSchema } from "./settings.js";
 
 /** A build directory's settings.json, read and checked for shape: all that verifying a proof needs. */
@@ -64,14 +65,7 @@ export async function openBuild(dir: string): Promise<OpenBuild> {
   const hint = `re-run \`${compileCommand(dir)}\``;
   const text = await readFile(path, "utf8");
   const settings = parseRecord(SettingsSchema, parseJson(text, path, hint), path, hint);
-  const elements = (xs: { shape: number[] }[]) =>
-    xs.reduce((s, x) => s + x.shape.reduce((a, b) => a * b, 1), 0);
-  const publicInputs = settings.inputs.filter((i) => i.visibility === "public");
-  const publicOutputs = settings.visibility.output === "public" ? settings.outputs : [];
-  if (
-    elements(publicOutputs) + settings.commitments.length + elements(publicInputs) !==
-    settings.circuit.publicSignals
-  )
+  if (publicLayout(settings).reduce((n, seg) => n + seg.size, 0) !== settings.circuit.publicSignals)
     fail(
       "corrupt-artifact",
       `${path}: its outputs, commitments and public inputs do not add up to its public signals`,

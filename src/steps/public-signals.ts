@@ -18,9 +18,33 @@ export interface DecodedSignals {
 
 const EMPTY = { ints: [], outputs: [], predicted: 0, inputs: [], commitments: [] };
 
+/** A run of consecutive public signals: one public output, one commitment or one public input. */
+type Segment =
+  | { kind: "output"; index: number; size: number }
+  | { kind: "commitment"; index: number; size: 1 }
+  | { kind: "input"; index: number; size: number };
+
+const elements = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+
 /**
- * Read a public-signal list as circom lays it out for this build: the public outputs in order, the
- * commitments, then the public inputs. Every value must be a canonical field element; integers above p/2 are negative.
+ * The public signals of a build in circom's order, the one place that order is written: the public
+ * outputs (none when hashed: only their commitment is public), the commitments, the public inputs.
+ */
+export function publicLayout(settings: Settings): Segment[] {
+  return [
+    ...(settings.visibility.output === "public"
+      ? settings.outputs.map((o, index) => ({ kind: "output" as const, index, size: elements(o.shape) }))
+      : []),
+    ...settings.commitments.map((_, index) => ({ kind: "commitment" as const, index, size: 1 as const })),
+    ...settings.inputs.flatMap((i, index) =>
+      i.visibility === "public" ? [{ kind: "input" as const, index, size: elements(i.shape) }] : [],
+    ),
+  ];
+}
+
+/**
+ * Read a public-signal list as circom lays it out for this build (publicLayout). Every value must be a
+ * canonical field element; integers above p/2 are negative.
  */
 export function decodePublicSignals(settings: Settings, signals: unknown): DecodedSignals {
   const expected = settings.circuit.publicSignals;
@@ -34,28 +58,26 @@ export function decodePublicSignals(settings: Settings, signals: unknown): Decod
   const values = signals.map((v) => BigInt(v));
   if (values.some((v) => v >= BN254_R))
     return { ...EMPTY, problem: "a public signal is not a field element (>= p)" };
+  const out: DecodedSignals = { ...EMPTY, ints: [], outputs: [], inputs: [], commitments: [] };
   let at = 0;
-  const take = (shape: number[]) => {
-    const n = shape.reduce((a, b) => a * b, 1);
-    const part = values.slice(at, at + n).map((v) => toSigned(v, BN254_R));
-    at += n;
-    return part;
-  };
-  // Hashed outputs are not among the public signals: only their commitment is.
-  const ints = settings.visibility.output === "public" ? settings.outputs.map((o) => take(o.shape)) : [];
-  const outputs = ints.map((v, k) => ({
-    name: settings.outputs[k]?.name ?? "",
-    values: decodeOutput(v, settings.outputs[k]),
-  }));
-  const commitments = settings.commitments.map((c) => ({
-    role: c.role,
-    signal: c.signal,
-    value: values[at++] as bigint,
-  }));
-  const inputs = settings.inputs
-    .filter((i) => i.visibility === "public")
-    .map((i) => ({ name: i.name, values: take(i.shape) }));
-  return { ints, outputs, predicted: argmax(outputs[0]?.values ?? []), inputs, commitments };
+  for (const seg of publicLayout(settings)) {
+    const part = values.slice(at, at + seg.size);
+    at += seg.size;
+    if (seg.kind === "output") {
+      const o = settings.outputs[seg.index];
+      const ints = part.map((v) => toSigned(v, BN254_R));
+      out.ints.push(ints);
+      out.outputs.push({ name: o?.name ?? "", values: decodeOutput(ints, o) });
+    } else if (seg.kind === "commitment") {
+      const c = settings.commitments[seg.index];
+      out.commitments.push({ role: c?.role ?? "input", signal: c?.signal ?? "", value: part[0] as bigint });
+    } else
+      out.inputs.push({
+        name: settings.inputs[seg.index]?.name ?? "",
+        values: part.map((v) => toSigned(v, BN254_R)),
+      });
+  }
+  return { ...out, predicted: argmax(out.outputs[0]?.values ?? []) };
 }
 
 /** One public signal, named: what a consuming contract finds at `index` of the verifier's input. */
@@ -67,17 +89,23 @@ export interface NamedSignal {
   what: string;
 }
 
-/** The public signals of a build, in order, with their names (the layout decodePublicSignals reads). */
+/** The public signals of a build, in order (publicLayout), with their names. */
 export function namePublicSignals(settings: Settings): NamedSignal[] {
-  const out: NamedSignal[] = [];
-  const push = (signal: string, what: string) => out.push({ index: out.length, signal, what });
-  const each = (x: { signal: string; name: string; shape: number[] }, what: string) => {
-    const n = x.shape.reduce((a, b) => a * b, 1);
-    for (let i = 0; i < n; i++) push(`${x.signal}[${i}]`, `${what} "${x.name}" element ${i}`);
-  };
-  if (settings.visibility.output === "public") for (const o of settings.outputs) each(o, "output");
   const role = { input: "inputs", output: "outputs", param: "weights" } as const;
-  for (const c of settings.commitments) push(c.signal, `${c.scheme} commitment to the ${role[c.role]}`);
-  for (const i of settings.inputs.filter((x) => x.visibility === "public")) each(i, "public input");
-  return out;
+  return publicLayout(settings)
+    .flatMap((seg) => {
+      if (seg.kind === "commitment") {
+        const c = settings.commitments[seg.index];
+        return [
+          { signal: c?.signal ?? "", what: `${c?.scheme} commitment to the ${role[c?.role ?? "input"]}` },
+        ];
+      }
+      const x = seg.kind === "output" ? settings.outputs[seg.index] : settings.inputs[seg.index];
+      const what = seg.kind === "output" ? "output" : "public input";
+      return Array.from({ length: seg.size }, (_, i) => ({
+        signal: `${x?.signal}[${i}]`,
+        what: `${what} "${x?.name}" element ${i}`,
+      }));
+    })
+    .map((x, index) => ({ index, ...x }));
 }

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -16,7 +16,10 @@ const EXAMPLES = {
   tiny: [join(ROOT, "examples/tiny/model.onnx"), join(ROOT, "examples/tiny/input.json"), [-1, 1]],
 } as const;
 const tmp = mkdtempSync(join(tmpdir(), "zkmlc-evm-"));
-afterAll(releaseCurves);
+afterAll(async () => {
+  await releaseCurves();
+  rmSync(tmp, { recursive: true, force: true });
+});
 
 /** A copy of the build whose public.json or proof.json is edited. */
 function edited(dir: string, system: ProofSystem, file: string, edit: (v: never) => unknown): string {

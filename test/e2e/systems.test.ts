@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -14,7 +14,10 @@ import { ROOT } from "../support/cli.js";
 const model = join(ROOT, "examples/tiny/model.onnx");
 const input = join(ROOT, "examples/tiny/input.json");
 const tmp = mkdtempSync(join(tmpdir(), "zkmlc-systems-"));
-afterAll(releaseCurves);
+afterAll(async () => {
+  await releaseCurves();
+  rmSync(tmp, { recursive: true, force: true });
+});
 
 describe.each<ProofSystem>(["plonk", "fflonk"])("%s", (system) => {
   const dir = join(tmp, system);

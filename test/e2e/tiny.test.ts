@@ -1,4 +1,12 @@
-import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -32,7 +40,10 @@ function tampered(file: string, edit: (v: never) => unknown): string {
 beforeAll(async () => {
   result = await run(model, { input, outDir: dir, inputRange: [-1, 1] });
 });
-afterAll(releaseCurves);
+afterAll(async () => {
+  await releaseCurves();
+  rmSync(tmp, { recursive: true, force: true });
+});
 
 describe("tiny example end to end", () => {
   it("compiles, sets up, proves and verifies; the output equals onnxruntime's within the proven bound", () => {
