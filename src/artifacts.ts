@@ -9,10 +9,12 @@ import { fail } from "./errors.js";
  * Every artifact of a build directory, under one fixed name each. A build holds records, each written
  * by one step as a unit (record.ts) so that its files always belong together:
  *
- *   settings.json, model.onnx, circuit.circom, lib/, circuit.r1cs, circuit.sym, circuit_js/   compile
+ *   settings.json, model.onnx, circuit.circom, lib/, circuit.r1cs, circuit.sym, circuit_js/,   compile
+ *     lowered.bin
  *   witness/ {witness.wtns, input.json, output.json}                                           witness
  *   <system>/keys/ {circuit.zkey, verification_key.json, keys.json}                            setup
  *   <system>/proof/ {proof.json, public.json, output.json, input.json}                         prove
+ *   <system>/proofs/ {0/, 1/, ...: the same files per input}                                   prove (batch)
  *   <system>/Verifier.sol                                                                      export-verifier
  */
 export const ARTIFACTS = {
@@ -22,6 +24,8 @@ export const ARTIFACTS = {
   r1cs: "circuit.r1cs",
   sym: "circuit.sym",
   wasm: join("circuit_js", "circuit.wasm"),
+  /** compile's lowered program, so the witness steps need not quantize again (steps/lowered.ts). */
+  lowered: "lowered.bin",
 } as const;
 
 export type ArtifactName = keyof typeof ARTIFACTS;
@@ -38,6 +42,8 @@ export const KEY_FILES = {
   record: "keys.json",
 } as const;
 export const PROOF_DIR = "proof";
+/** `prove --input` with an array of inputs: one record, `proofs/<i>/` holding PROOF_FILES per input. */
+export const BATCH_DIR = "proofs";
 export const PROOF_FILES = {
   proof: "proof.json",
   public: "public.json",
@@ -67,6 +73,10 @@ export function keyPath(buildDir: string, system: ProofSystem, name: KeyFile): s
 
 export function proofDir(buildDir: string, system: ProofSystem): string {
   return join(buildDir, system, PROOF_DIR);
+}
+
+export function batchDir(buildDir: string, system: ProofSystem): string {
+  return join(buildDir, system, BATCH_DIR);
 }
 
 export function proofPath(buildDir: string, system: ProofSystem, name: ProofFile): string {

@@ -26,6 +26,8 @@ export type ErrorCode =
   | "setup-failed"
   | "prove-failed"
   | "invalid-proof"
+  /** The command line itself: an unknown command or option, a bad choice, a missing argument. */
+  | "usage"
   | "bug";
 
 export interface ZkmlErrorOptions {

@@ -20,11 +20,12 @@
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, open, readdir, readFile, rename, rm, stat } from "node:fs/promises";
-import { homedir, hostname } from "node:os";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import * as snarkjs from "snarkjs";
 import { fail } from "../errors.js";
 import { openBinFile } from "./binfile.js";
+import { cacheDir, localPtauName } from "./cache-dir.js";
 import "./curve.js";
 import { MAX_FAST_POWER, writeFastPtau } from "./ptau_fast.js";
 import { captureSnarkjsLog } from "./snark_logger.js";
@@ -46,15 +47,7 @@ export function requiredPower(nConstraints: number, nPublic: number): number {
   return Math.max(MIN_POWER, circuitPower(nConstraints, nPublic));
 }
 
-/** `$ZKMLC_CACHE`, or `~/.cache/zkmlc`. */
-export function cacheDir(): string {
-  const env = process.env.ZKMLC_CACHE;
-  return env && env !== "" ? env : join(homedir(), ".cache", "zkmlc");
-}
-
-export function localPtauName(power: number): string {
-  return `local_pot${power}_final.ptau`;
-}
+export { cacheDir, localPtauName };
 
 export interface PtauInfo {
   power: number;

@@ -20,7 +20,11 @@ export async function snarkProve(
   system: ProofSystem,
   zkeyPath: string,
   wtns: Uint8Array | string,
-  opts: { logger?: (s: string) => void } = {},
+  opts: {
+    logger?: (s: string) => void;
+    /** The proving key's bytes, read once by a caller proving many witnesses (zkeyPath names them). */
+    zkeyData?: Uint8Array;
+  } = {},
 ): Promise<ProofResult> {
   if (!existsSync(zkeyPath)) {
     fail("missing-artifact", `proving key ${zkeyPath} does not exist`, {
@@ -50,7 +54,8 @@ export async function snarkProve(
   }
   const { logger, errors } = captureSnarkjsLog(opts.logger);
   try {
-    const { proof, publicSignals } = await SNARKJS[system].prove(zkeyPath, wtns, logger);
+    const zkey = opts.zkeyData ? { type: "mem" as const, data: opts.zkeyData } : zkeyPath;
+    const { proof, publicSignals } = await SNARKJS[system].prove(zkey, wtns, logger);
     if (errors.length > 0) fail("prove-failed", `${system} proving failed: ${errors.join("; ")}`);
     return { proof, publicSignals };
   } catch (e) {

@@ -1,18 +1,19 @@
 #!/usr/bin/env node
 import { basename } from "node:path";
-import { Command, InvalidArgumentError, Option } from "commander";
+import { Command, CommanderError, Help, InvalidArgumentError, Option } from "commander";
 import { parseInputShapes } from "../1-decode/input-shapes.js";
-import { releaseCurves } from "../6-prove/curve.js";
 import { PROOF_SYSTEMS, type ProofSystem } from "../6-prove/systems.js";
 import { parseMaxRegression } from "../bench/compare.js";
 import { fail, ZkmlError } from "../errors.js";
 import { num, seconds, shapes, table } from "../format.js";
+import type { CacheEntry } from "../steps/cache.js";
 import type { HashOptions } from "../steps/hash-command.js";
 import type { OutputFile } from "../steps/prove.js";
 import type { NamedSignal } from "../steps/public-signals.js";
 import type { CompileOptions } from "../steps/settings.js";
 import { VERSION } from "../version.js";
 import { benchProgress } from "./bench-progress.js";
+import { createProgress, type Progress } from "./progress.js";
 import { type SetupFlags, setupMode } from "./setup-mode.js";
 
 /** What a command hands back: a JSON object for --json, and lines for humans. */
@@ -123,26 +124,99 @@ function toCompileOptions(o: Record<string, unknown>): CompileOptions {
   };
 }
 
-const logger = (o: Common) =>
-  o.verbose && !o.json ? (s: string) => process.stderr.write(`  ${s}\n`) : undefined;
+/** The running command's progress display (src/cli/progress.ts), made by `act` from --json and -v. */
+let progress: Progress | undefined;
+
+/** What steps take as their `log` option: sub-step messages, to the progress display. */
+const logger = (_o: Common) => progress?.log;
+
+/** An ISO time as local `YYYY-MM-DD HH:MM`. */
+function localTime(iso: string): string {
+  const d = new Date(iso);
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
+/** `prove`, or `cache prune` for a nested command. */
+function commandPath(cmd: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = cmd; c?.parent; c = c.parent) names.unshift(c.name());
+  return names.join(" ");
+}
+
+/** --json anywhere before a `--`: usage errors must be JSON too, before commander knows the options. */
+function argvWantsJson(argv: string[]): boolean {
+  const args = argv.slice(2);
+  const end = args.indexOf("--");
+  return (end < 0 ? args : args.slice(0, end)).includes("--json");
+}
+
+/** Help marks the options a command cannot run without. */
+function optionDescription(this: Help, option: Option): string {
+  const d = Help.prototype.optionDescription.call(this, option);
+  return option.mandatory ? `${d} (required)` : d;
+}
+
+/**
+ * A usage error from commander (exitOverride): its text is on stderr already, or with --json one JSON
+ * error object goes to stdout. --help and --version come here too and exit 0.
+ */
+function usageError(e: CommanderError, program: Command, argv: string[], json: boolean): number {
+  if (e.exitCode === 0) return 0;
+  if (json) {
+    // The command the arguments name, as far as they name one: its --help is the hint.
+    let cmd = program;
+    for (const a of argv.slice(2)) {
+      const sub = a.startsWith("-")
+        ? undefined
+        : cmd.commands.find((c) => c.name() === a || c.aliases().includes(a));
+      if (sub) cmd = sub;
+      else if (!a.startsWith("-")) break;
+    }
+    const path = commandPath(cmd);
+    const message = e.code === "commander.help" ? "no command given" : e.message.replace(/^error: /, "");
+    const err = new ZkmlError("usage", message, { hint: `see \`zkmlc ${path ? `${path} ` : ""}--help\`` });
+    process.stdout.write(`${JSON.stringify({ ok: false, error: err.toJSON() })}\n`);
+  }
+  return 1;
+}
 
 async function main(argv: string[]): Promise<number> {
   let outcome: Outcome | undefined;
   let common: Common = {};
+  let timingTable = false;
   const act =
     <A extends unknown[]>(f: (...a: A) => Promise<Outcome>) =>
     async (...a: A) => {
       const cmd = a[a.length - 1] as Command;
       common = cmd.optsWithGlobals() as Common;
-      outcome = await f(...a);
+      const name = commandPath(cmd);
+      // bench draws its own progress; run prints its own timing table.
+      progress = createProgress({ json: common.json, verbose: common.verbose, live: name !== "bench" });
+      timingTable = name !== "run";
+      progress.step(name);
+      try {
+        outcome = await f(...a);
+      } finally {
+        progress.finish();
+      }
     };
 
+  const json = argvWantsJson(argv);
   const program = new Command("zkmlc")
     .description("Compile ONNX models to Circom circuits and prove their inferences with Groth16")
     .version(VERSION)
     .option("--json", "print one machine-readable JSON result object")
-    .option("-v, --verbose", "log each step's progress to stderr")
-    .showHelpAfterError();
+    .option("-v, --verbose", "timestamped steps and sub-steps on stderr")
+    .showHelpAfterError()
+    // Set before any subcommand exists: each copies them when it is made.
+    .exitOverride()
+    .configureOutput({
+      writeErr: (s) => {
+        if (!json) process.stderr.write(s);
+      },
+    })
+    .configureHelp({ showGlobalOptions: true, optionDescription });
 
   program
     .command("ops")
@@ -318,72 +392,127 @@ async function main(argv: string[]): Promise<number> {
     );
 
   const outputLines = (out: OutputFile) => [
-    ...out.outputs.map(
-      (o) =>
-        `${o.name}: circuit [${o.circuit.map(num).join(", ")}]\n${" ".repeat(o.name.length)}  float   [${o.float.map(num).join(", ")}]`,
+    ...out.outputs.map((o) =>
+      o.float
+        ? `${o.name}: circuit [${o.circuit.map(num).join(", ")}]\n${" ".repeat(o.name.length)}  float   [${o.float.map(num).join(", ")}]`
+        : `${o.name}: circuit [${o.circuit.map(num).join(", ")}]`,
     ),
-    `predicted class: ${out.predicted}; max |circuit - float| = ${num(out.maxAbsError)} (proven bound ${num(out.outputs[0]?.errorBound ?? 0)})`,
+    out.maxAbsError === undefined
+      ? `predicted class: ${out.predicted} (no onnxruntime reference: --no-reference)`
+      : `predicted class: ${out.predicted}; max |circuit - float| = ${num(out.maxAbsError)} (proven bound ${num(out.outputs[0]?.errorBound ?? 0)})`,
   ];
+  const noReference = "--no-reference";
+  const noReferenceText =
+    "skip the onnxruntime comparison (output.json then holds the circuit's outputs only)";
 
   program
     .command("witness <build>")
     .description("compute the witness and output.json without proving")
     .requiredOption("-i, --input <file>", "input JSON")
+    .option(noReference, noReferenceText)
     .option(
       "--weights <model.onnx>",
       "prove with this model's weights (a build with --param-visibility hashed or private)",
     )
     .action(
-      act(async (dir: string, o: { input: string; weights?: string }) => {
+      act(async (dir: string, o: { input: string; weights?: string; reference: boolean }) => {
         const { witness } = await import("../steps/prove.js");
-        const r = await witness(dir, o.input, { weights: o.weights });
+        const r = await witness(dir, o.input, { weights: o.weights, reference: o.reference });
         return { json: { output: r.output }, text: outputLines(r.output) };
       }),
     );
 
   program
     .command("prove <build>")
-    .description("witness, proof.json, public.json and output.json")
-    .requiredOption("-i, --input <file>", "input JSON")
+    .description(
+      "witness, proof.json, public.json and output.json; an array of inputs proves each (<build>/<system>/proofs/<i>/)",
+    )
+    .requiredOption("-i, --input <file>", "input JSON: one input, or a JSON array of inputs (a batch)")
     .addOption(systemOption())
     .option(
       "--weights <model.onnx>",
       "prove with this model's weights (a build with --param-visibility hashed or private)",
     )
+    .option(noReference, noReferenceText)
     .action(
-      act(async (dir: string, o: { input: string; system?: ProofSystem; weights?: string }) => {
-        const { prove } = await import("../steps/prove.js");
-        const r = await prove(dir, o.input, { system: o.system, log: logger(common), weights: o.weights });
-        return {
-          json: r as unknown as Record<string, unknown>,
-          text: [
-            ...outputLines(r.output),
-            ...commitmentLines(r.output.commitments ?? []),
-            `witness ${seconds(r.timings.witness)}, prove ${seconds(r.timings.prove)}`,
-          ],
-        };
-      }),
+      act(
+        async (
+          dir: string,
+          o: { input: string; system?: ProofSystem; weights?: string; reference: boolean },
+        ) => {
+          const { proveInputs } = await import("../steps/prove.js");
+          const r = await proveInputs(dir, o.input, {
+            system: o.system,
+            log: logger(common),
+            weights: o.weights,
+            reference: o.reference,
+          });
+          if ("count" in r) {
+            const t = r.timings;
+            return {
+              json: r as unknown as Record<string, unknown>,
+              text: [
+                `${r.count} proofs in ${dir}/${r.system}/proofs/`,
+                ...r.proofs.map(
+                  (p) =>
+                    `  [${p.index}] predicted class ${p.output.predicted}${p.output.maxAbsError === undefined ? "" : `, max |circuit - float| ${num(p.output.maxAbsError)}`}`,
+                ),
+                `${seconds(t.total)} in all: loading ${seconds(t.load)}, witnesses ${seconds(t.witness)}, proofs ${seconds(t.prove)}; ${t.proofsPerMinute.toFixed(1)} proofs/minute`,
+              ],
+            };
+          }
+          return {
+            json: r as unknown as Record<string, unknown>,
+            text: [
+              ...outputLines(r.output),
+              ...commitmentLines(r.output.commitments ?? []),
+              `witness ${seconds(r.timings.witness)}, prove ${seconds(r.timings.prove)}`,
+            ],
+          };
+        },
+      ),
     );
 
   program
     .command("verify <build>")
-    .description("verify proof.json against public.json: exit 0 and 'valid', or exit 1")
+    .description(
+      "verify the proof (and every proof of a batch) against its public signals: exit 0 and 'valid', or exit 1",
+    )
     .addOption(systemOption())
     .option("--weights <model.onnx>", "the weights the proof must be of (default: the compiled model's)")
     .action(
       act(async (dir: string, o: { system?: ProofSystem; weights?: string }) => {
-        const { verify } = await import("../steps/verify.js");
-        const r = await verify(dir, { system: o.system, weights: o.weights });
+        const { proofRecords, verify, verifyBatch } = await import("../steps/verify.js");
+        const opts = { system: o.system, weights: o.weights };
+        // Every proof record of the system: the single proof and a batch's; neither is a missing proof.
+        const has = await proofRecords(dir, o.system);
+        const r = has.single || !has.batch ? await verify(dir, opts) : undefined;
+        const b = has.batch ? await verifyBatch(dir, opts) : undefined;
+        const batchLines = b
+          ? [
+              `batch (${dir}/${b.system}/proofs/): ${b.valid ? `all ${b.count} proofs valid` : `${b.invalid} of ${b.count} proofs INVALID`}`,
+              ...b.proofs.map(
+                (p) =>
+                  `  [${p.index}] ${p.valid ? "valid" : `invalid: ${p.reason}`}${p.outputs.length > 0 ? `; predicted class ${p.predicted}` : ""}`,
+              ),
+            ]
+          : [];
+        const valid = (r?.valid ?? true) && (b?.valid ?? true);
         return {
-          json: r as unknown as Record<string, unknown>,
+          json: { ...(r ?? { system: has.system }), valid, ...(b ? { batch: b } : {}) },
           text: [
-            r.valid ? "valid" : `invalid: ${r.reason}`,
-            // What the verified public signals say (for an invalid proof: what it claims).
-            ...r.outputs.map((out) => `${out.name}: [${out.values.map(num).join(", ")}]`),
-            ...(r.outputs.length > 0 ? [`predicted class: ${r.predicted}`] : []),
-            ...commitmentLines(r.commitments),
+            ...(r
+              ? [
+                  r.valid ? "valid" : `invalid: ${r.reason}`,
+                  // What the verified public signals say (for an invalid proof: what it claims).
+                  ...r.outputs.map((out) => `${out.name}: [${out.values.map(num).join(", ")}]`),
+                  ...(r.outputs.length > 0 ? [`predicted class: ${r.predicted}`] : []),
+                  ...commitmentLines(r.commitments),
+                ]
+              : []),
+            ...batchLines,
           ],
-          exitCode: r.valid ? 0 : 1,
+          exitCode: valid ? 0 : 1,
         };
       }),
     );
@@ -479,14 +608,9 @@ async function main(argv: string[]): Promise<number> {
     .requiredOption("-d, --data <file>", "JSON array of input objects")
     .action(
       act(async (dir: string, o: { data: string }) => {
-        const tty = process.stderr.isTTY && !common.json;
         const { accuracy } = await import("../steps/accuracy.js");
-        const r = await accuracy(
-          dir,
-          o.data,
-          tty ? (d, t) => process.stderr.write(`\r  ${d}/${t}`) : undefined,
-        );
-        if (tty) process.stderr.write("\n");
+        const p = progress;
+        const r = await accuracy(dir, o.data, p?.live ? (d, t) => p.status(`${d}/${t} samples`) : undefined);
         return {
           json: r as unknown as Record<string, unknown>,
           text: [
@@ -509,6 +633,8 @@ async function main(argv: string[]): Promise<number> {
     )
     .option("-o, --out <dir>", "build directory (default build/<model name>)")
     .option("--ptau <file>", "a prepared powers-of-tau ceremony file")
+    .option("--force", "compile and set up again even if the build directory holds this build and its keys")
+    .option(noReference, noReferenceText)
     .action(
       act(async (model: string, o: Record<string, unknown>) => {
         const [{ run }, { devSetupWarning }, { visibilityWarnings }] = await Promise.all([
@@ -521,7 +647,10 @@ async function main(argv: string[]): Promise<number> {
           input: o.input as string,
           outDir: o.out as string | undefined,
           ptau: o.ptau as string | undefined,
+          force: o.force === true,
+          reference: o.reference !== false,
           log: logger(common),
+          onStep: (step) => progress?.step(step),
         });
         const t = r.timings;
         return {
@@ -534,9 +663,15 @@ async function main(argv: string[]): Promise<number> {
             output: r.prove.output,
             timings: t,
             developmentSetup: r.setup.developmentOnly,
+            reused: r.reused,
           },
           text: [
             `build: ${r.buildDir}`,
+            ...(r.reused.compile
+              ? [
+                  `reused: the compile${r.reused.setup ? " and the keys" : ""} already in ${r.buildDir} (same model and options; --force rebuilds)`,
+                ]
+              : []),
             `constraints: ${r.compile.settings.circuit.constraints} (${visibilityText(r.compile.settings.visibility)}; public signals: ${r.compile.settings.circuit.publicSignals})`,
             ...r.compile.settings.outputs.flatMap((o) =>
               o.postprocess ? [outsideLine({ output: o.name, ...o.postprocess })] : [],
@@ -548,8 +683,8 @@ async function main(argv: string[]): Promise<number> {
             table(
               ["step", "time"],
               [
-                ["compile", seconds(t.compile)],
-                ["setup", seconds(t.setup)],
+                [r.reused.compile ? "compile (reused)" : "compile", seconds(t.compile)],
+                [r.reused.setup ? "setup (reused)" : "setup", seconds(t.setup)],
                 ["witness", seconds(t.witness)],
                 ["prove", seconds(t.prove)],
                 ["verify", seconds(t.verify)],
@@ -560,6 +695,68 @@ async function main(argv: string[]): Promise<number> {
             ...visibilityWarnings(r.compile.settings).map((w) => `WARNING: ${w}`),
           ],
           exitCode: r.verify.valid ? 0 : 1,
+        };
+      }),
+    );
+
+  const cache = program
+    .command("cache")
+    .description(
+      "list or prune the cache of keys and local powers of tau ($ZKMLC_CACHE, default ~/.cache/zkmlc)",
+    );
+  const cacheRows = (es: readonly CacheEntry[], bytes: (n: number) => string) =>
+    es.map((e) => [
+      e.kind,
+      e.kind === "keys" ? `${e.id.slice(0, 16)}…` : e.id,
+      e.kind === "keys"
+        ? e.complete
+          ? (e.system ?? "?")
+          : "incomplete"
+        : e.kind === "ptau"
+          ? `2^${e.power}`
+          : "temporary",
+      bytes(e.bytes),
+      localTime(e.lastUsed),
+    ]);
+  const cacheHeader = ["kind", "id", "what", "size", "last used"];
+  cache
+    .command("list", { isDefault: true })
+    .description("one row per entry (keys, ptau): id, system or power, size, last used; and the total")
+    .action(
+      act(async () => {
+        const { bytesText, listCache } = await import("../steps/cache.js");
+        const r = await listCache();
+        return {
+          json: r as unknown as Record<string, unknown>,
+          text: [
+            ...(r.entries.length > 0 ? [table(cacheHeader, cacheRows(r.entries, bytesText)), ""] : []),
+            `${r.entries.length} entries, ${bytesText(r.totalBytes)} in ${r.dir}`,
+          ],
+        };
+      }),
+    );
+  cache
+    .command("prune")
+    .description("remove entries not used for --older-than <days>, or --all of them")
+    .option("--older-than <days>", "entries last used more than this many days ago", (v: string) => {
+      const n = Number(v);
+      if (v.trim() === "" || !Number.isFinite(n) || n < 0)
+        throw new InvalidArgumentError("expected a number of days >= 0");
+      return n;
+    })
+    .option("--all", "every entry (but files a setup running now may be writing)")
+    .option("--keys", "only cached keys")
+    .option("--ptau", "only local powers of tau")
+    .action(
+      act(async (o: { olderThan?: number; all?: boolean; keys?: boolean; ptau?: boolean }) => {
+        const { bytesText, pruneCache } = await import("../steps/cache.js");
+        const r = await pruneCache({ olderThanDays: o.olderThan, all: o.all, keys: o.keys, ptau: o.ptau });
+        return {
+          json: r as unknown as Record<string, unknown>,
+          text: [
+            ...(r.removed.length > 0 ? [table(cacheHeader, cacheRows(r.removed, bytesText)), ""] : []),
+            `removed ${r.removed.length} entries, freed ${bytesText(r.freedBytes)}; ${r.kept} left in ${r.dir}`,
+          ],
         };
       }),
     );
@@ -636,6 +833,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     await program.parseAsync(argv);
   } catch (e) {
+    if (e instanceof CommanderError) return usageError(e, program, argv, json);
     const err =
       e instanceof ZkmlError
         ? e
@@ -652,9 +850,14 @@ async function main(argv: string[]): Promise<number> {
       `${JSON.stringify({ ok: (outcome.exitCode ?? 0) === 0, ...outcome.json }, (_k, v) => (typeof v === "bigint" ? v.toString() : v))}\n`,
     );
   else process.stdout.write(`${outcome.text.join("\n")}\n`);
+  const summary = timingTable ? progress?.summary() : undefined;
+  if (summary) process.stderr.write(`\n${summary}\n`);
   return outcome.exitCode ?? 0;
 }
 
 const code = await main(process.argv);
-await releaseCurves();
+// process.exit ends snarkjs's curve worker threads with the process: terminating them one by one first
+// (releaseCurves, which library users need) costs a few hundred ms. Only the output must be flushed.
+const flushed = (s: NodeJS.WriteStream) => new Promise<void>((done) => s.write("", () => done()));
+await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
 process.exit(code);

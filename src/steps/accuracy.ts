@@ -1,5 +1,5 @@
 import { ZkmlError } from "../errors.js";
-import { loadBuild, loadRunner } from "./build.js";
+import { loadBuild, loadRunner, referenceModel } from "./build.js";
 import { parseDataset, readJsonInput } from "./inputs.js";
 import { loadFloatModel } from "./onnxruntime.js";
 import { argmax, computeWitness, maxAbsDiff } from "./witness.js";
@@ -34,7 +34,7 @@ export async function accuracy(
     build.graph.constantInputs,
   );
   const runner = await loadRunner(build);
-  const float = await loadFloatModel(build.modelPath, build.graph.inputs, build.graph.outputs);
+  const float = await loadFloatModel(await referenceModel(build), build.graph.inputs, build.graph.outputs);
   let agreeing = 0;
   let outOfRange = 0;
   let maxErr = 0;

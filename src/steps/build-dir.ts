@@ -46,7 +46,7 @@ export async function prepareBuildDir(dir: string): Promise<void> {
  */
 export async function commitCompile(stage: string, dir: string, settings: unknown): Promise<void> {
   await rm(artifactPath(dir, "settings"), { force: true });
-  for (const f of [ARTIFACTS.model, ARTIFACTS.circuit, ARTIFACTS.r1cs, ARTIFACTS.sym])
+  for (const f of [ARTIFACTS.model, ARTIFACTS.circuit, ARTIFACTS.r1cs, ARTIFACTS.sym, ARTIFACTS.lowered])
     await rename(join(stage, f), join(dir, f));
   // The direct backend makes no circuit_js/: a previous circom build's goes.
   for (const d of COMPILE_FOLDERS)

@@ -1,10 +1,7 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { decodeModel } from "../1-decode/decode.js";
 import type { Graph } from "../1-decode/graph.js";
 import type { Plan } from "../3-lower/ir.js";
-import { quantize } from "../3-lower/quantize.js";
-import { emitCircuit } from "../4-emit/emit.js";
 import { readSymbols } from "../5-compile/r1cs.js";
 import { loadWitnessCalculator, type WitnessCalculator } from "../6-prove/witness.js";
 import {
@@ -16,8 +13,9 @@ import {
   toJson,
 } from "../artifacts.js";
 import { fail, ZkmlError } from "../errors.js";
-import { circuitHeader, graphOf, type Planned, quantOptions, settingsOf } from "./compile.js";
+import type { Planned } from "./compile.js";
 import { sha256, sha256File } from "./hash.js";
+import { type GraphIO, type Lowered, readLowered, writeLowered } from "./lowered.js";
 import { publicLayout } from "./public-signals.js";
 import { parseRecord, type Settings, SettingsSchema } from "./settings.js";
 
@@ -29,9 +27,9 @@ export interface OpenBuild {
   settingsHash: string;
 }
 
-/** A compiled build directory, checked for consistency, with its plan recomputed from the model. */
+/** A compiled build directory, checked for consistency, with the lowered program its witnesses come from. */
 export interface Build extends OpenBuild {
-  graph: Graph;
+  graph: GraphIO;
   plan: Plan;
   modelPath: string;
 }
@@ -75,14 +73,39 @@ export async function openBuild(dir: string): Promise<OpenBuild> {
 }
 
 /**
- * Load a build directory for computing witnesses. The plan is recomputed from model.onnx and the options
- * in settings.json, and settings.json must be exactly what compile derives from them (byte for byte):
- * a settings file edited or damaged into another valid one would otherwise give a witness of another
- * circuit. The model and the r1cs must match their hashes.
+ * Load a build directory for computing witnesses: compile's lowered program from lowered.bin when it
+ * matches settings.json by hash (steps/lowered.ts), so proving does not quantize again. Otherwise, or
+ * with `rederive` (setup, before its keys bind settings.json), everything is re-derived from the model.
  */
-export async function loadBuild(dir: string): Promise<Build> {
-  const { settings, settingsHash } = await openBuild(dir);
+export async function loadBuild(dir: string, opts: { rederive?: boolean } = {}): Promise<Build> {
+  const open = await openBuild(dir);
   const modelPath = requireArtifact(dir, "model");
+  const cached = opts.rederive ? undefined : await readLowered(dir, open.settingsHash);
+  if (cached) return { ...open, ...cached, modelPath };
+  const lowered = await rederive(open, modelPath);
+  // A cache: a build folder that cannot be written to still proves, at the cost of quantizing each time.
+  await writeLowered(dir, open.settingsHash, lowered).catch(() => undefined);
+  return { ...open, ...lowered, modelPath };
+}
+
+/**
+ * The plan recomputed from model.onnx and the options in settings.json, which must be exactly what
+ * compile derives from them (byte for byte): a settings file edited or damaged into another valid one
+ * would otherwise give a witness of another circuit. The model and the r1cs must match their hashes.
+ * compile's modules are imported here, on this path only: proving from lowered.bin never loads them.
+ */
+async function rederive({ dir, settings, settingsHash }: OpenBuild, modelPath: string): Promise<Lowered> {
+  const [
+    { decodeModel },
+    { quantize },
+    { emitCircuit },
+    { circuitHeader, graphOf, quantOptions, settingsOf },
+  ] = await Promise.all([
+    import("../1-decode/decode.js"),
+    import("../3-lower/quantize.js"),
+    import("../4-emit/emit.js"),
+    import("./compile.js"),
+  ]);
   const bytes = await readFile(modelPath);
   if (sha256(bytes) !== settings.model.sha256) mismatch(dir, "model.onnx");
   if ((await sha256File(requireArtifact(dir, "r1cs"))) !== settings.circuit.sha256.r1cs)
@@ -120,7 +143,13 @@ export async function loadBuild(dir: string): Promise<Build> {
   });
   if (sha256(toJson(again)) !== settingsHash)
     settingsMismatch(dir, "it is not what compile derives from model.onnx and the options it records");
-  return { dir, settings, settingsHash, graph, plan, modelPath };
+  return { graph, plan };
+}
+
+/** model.onnx for the float reference, checked against settings.json (lowered.bin alone does not read it). */
+export async function referenceModel(build: Build): Promise<string> {
+  if ((await sha256File(build.modelPath)) !== build.settings.model.sha256) mismatch(build.dir, "model.onnx");
+  return build.modelPath;
 }
 
 /**

@@ -1,11 +1,9 @@
 import { readFile } from "node:fs/promises";
-import { decodeModel } from "../1-decode/decode.js";
 import type { Plan } from "../3-lower/ir.js";
 import { quantizeNumber } from "../3-lower/quantize-value.js";
 import { quantizeParam } from "../3-lower/visibility.js";
 import { commitment } from "../commit/commitment.js";
 import { bug, fail } from "../errors.js";
-import { graphOf } from "./compile.js";
 import type { Settings, SettingsCommitment } from "./settings.js";
 
 /**
@@ -59,6 +57,11 @@ export async function readWeights(settings: Settings, modelPath: string): Promis
   }
   // Decoded and rewritten as compile does (a folded BatchNormalization changes a Conv's weights).
   const inputShapes = Object.fromEntries(settings.inputs.map((i) => [i.name, i.shape]));
+  // Decoding's modules load only here: proving with the compiled model's weights never needs them.
+  const [{ decodeModel }, { graphOf }] = await Promise.all([
+    import("../1-decode/decode.js"),
+    import("./compile.js"),
+  ]);
   const graph = graphOf(decodeModel(bytes, { inputShapes }));
   const out = new Map<string, bigint[]>();
   for (const p of settings.params) {

@@ -27,7 +27,7 @@ import { compileCircom, copyCircuitLibrary } from "../5-compile/circom.js";
 import { type SizeLimit, sizeLimit } from "../6-prove/capacity.js";
 import { circuitPower } from "../6-prove/ptau.js";
 import { circomOptimization, type ProofSystem } from "../6-prove/systems.js";
-import { ARTIFACTS } from "../artifacts.js";
+import { ARTIFACTS, toJson } from "../artifacts.js";
 import { COMMIT_SCHEME, commitment } from "../commit/commitment.js";
 import { bug, fail } from "../errors.js";
 import { withBuildLock } from "../lock.js";
@@ -35,6 +35,7 @@ import { VERSION } from "../version.js";
 import { commitCompile, prepareBuildDir } from "./build-dir.js";
 import { sha256, sha256File, sha256FileSync } from "./hash.js";
 import { parseDataset, readJsonInput } from "./inputs.js";
+import { encodeLowered } from "./lowered.js";
 import {
   BACKENDS,
   type Backend,
@@ -322,6 +323,8 @@ export async function compile(
           optimize,
           ...made,
         });
+        const lowered = encodeLowered(sha256(toJson(settings)), { graph, plan });
+        await writeFile(join(stage, ARTIFACTS.lowered), lowered);
         await commitCompile(stage, buildDir, settings);
         return { settings, plan, buildDir };
       } finally {

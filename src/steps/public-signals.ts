@@ -1,4 +1,4 @@
-import { BN254_R } from "../6-prove/groth16_setup.js";
+import { P as BN254_R } from "../3-lower/field.js";
 import type { Settings, SettingsCommitment } from "./settings.js";
 import { argmax, decodeOutput, toSigned } from "./witness.js";
 

@@ -77,7 +77,7 @@ export async function setup(buildDir: string, opts: SetupOptions = {}): Promise<
 
 async function setupLocked(buildDir: string, opts: SetupOptions): Promise<SetupResult> {
   // The keys bind settings.json (keys.json records its hash), so it is checked against the model first.
-  const build = await loadBuild(buildDir);
+  const build = await loadBuild(buildDir, { rederive: true });
   const system = opts.system ?? build.settings.system ?? "groth16";
   const r1csPath = requireArtifact(buildDir, "r1cs"); // its hash was checked by loadBuild
   const r1csHash = build.settings.circuit.sha256.r1cs;

@@ -1,10 +1,21 @@
 import { existsSync } from "node:fs";
+import { readdir } from "node:fs/promises";
+import { join } from "node:path";
 import type { z } from "zod";
 import { snarkVerify } from "../6-prove/snark_verify.js";
 import type { ProofSystem } from "../6-prove/systems.js";
 import { exportSolidityVerifier } from "../6-prove/verifier_export.js";
-import { keyPath, proofPath, readJsonFile, requireFile, verifierPath, writeAtomic } from "../artifacts.js";
-import { ZkmlError } from "../errors.js";
+import {
+  batchDir,
+  keyPath,
+  PROOF_FILES,
+  proofDir,
+  readJsonFile,
+  requireFile,
+  verifierPath,
+  writeAtomic,
+} from "../artifacts.js";
+import { fail, ZkmlError } from "../errors.js";
 import { withBuildLock } from "../lock.js";
 import { type OpenBuild, openBuild } from "./build.js";
 import { commitmentOf, paramCommitment, readWeights } from "./commitments.js";
@@ -39,11 +50,16 @@ export interface ProofRecord {
 
 type ProofOutput = z.infer<typeof ProofOutputSchema>;
 
-export async function readProofRecord(build: OpenBuild, system: ProofSystem): Promise<ProofRecord> {
+/** The proof record of `system` (<build>/<system>/proof/), or the one at `dir` (a batch's <i>/). */
+export async function readProofRecord(
+  build: OpenBuild,
+  system: ProofSystem,
+  dir = proofDir(build.dir, system),
+): Promise<ProofRecord> {
   const step = `zkmlc prove ${build.dir} --input <input.json> --system ${system}`;
-  const proof = await readJsonFile<unknown>(requireFile(proofPath(build.dir, system, "proof"), step));
-  const signals = await readJsonFile<unknown>(requireFile(proofPath(build.dir, system, "public"), step));
-  const out = proofPath(build.dir, system, "output");
+  const proof = await readJsonFile<unknown>(requireFile(join(dir, PROOF_FILES.proof), step));
+  const signals = await readJsonFile<unknown>(requireFile(join(dir, PROOF_FILES.public), step));
+  const out = join(dir, PROOF_FILES.output);
   const hint = `prove again: \`${step}\``;
   const output = existsSync(out)
     ? parseRecord(ProofOutputSchema, await readJsonFile<unknown>(out, hint), out, hint)
@@ -86,6 +102,27 @@ function outputCommitment(record: SettingsCommitment, ints: string[][] | undefin
   }
 }
 
+interface VerifyContext {
+  build: OpenBuild;
+  system: ProofSystem;
+  keys: KeyRecord;
+  vkey: object;
+  /** --weights: the model a hashed-weights proof must be of; its commitment is computed once, if needed. */
+  weights?: string;
+  weightsCommitment?: Promise<bigint>;
+}
+
+async function verifyContext(
+  buildDir: string,
+  opts: { system?: ProofSystem; weights?: string },
+): Promise<VerifyContext> {
+  const build = await openBuild(buildDir);
+  const system = opts.system ?? build.settings.system ?? "groth16";
+  const keys = await readKeys(build, system, ["vkey"]);
+  const vkey = await readJsonFile<object>(keyPath(buildDir, system, "vkey"));
+  return { build, system, keys, vkey, weights: opts.weights };
+}
+
 /**
  * The `verify` step: proof.json against public.json with the verification key, and the outputs decoded
  * from those public signals. Reads settings.json, the keys record and the proof record only.
@@ -95,70 +132,120 @@ export async function verify(
   opts: { system?: ProofSystem; weights?: string } = {},
 ): Promise<VerifyResult> {
   return withBuildLock(buildDir, "verify", async () => {
-    const build = await openBuild(buildDir);
-    const { settings } = build;
-    const system = opts.system ?? settings.system ?? "groth16";
-    const keys = await readKeys(build, system, ["vkey"]);
-    const vkey = await readJsonFile<object>(keyPath(buildDir, system, "vkey"));
-    const { proof, signals, output } = await readProofRecord(build, system);
-    const decoded = decodePublicSignals(settings, signals);
-    const checked = new Map<string, string>();
-    let outputs = decoded.outputs;
-    let predicted = decoded.predicted;
-    const result = (valid: boolean, reason?: string): VerifyResult => ({
-      valid,
-      ...(reason ? { reason } : {}),
-      system,
-      outputs,
-      predicted,
-      inputs: decoded.inputs.map((i) => ({ name: i.name, values: i.values.map(String) })),
-      commitments: decoded.commitments.map((c) => ({
-        role: c.role,
-        signal: c.signal,
-        value: c.value.toString(),
-        ...(checked.has(c.role) ? { checked: checked.get(c.role) } : {}),
-      })),
-    });
-    if (decoded.problem) return result(false, decoded.problem);
-    // Hashed outputs are checked against their commitment below.
-    const altered =
-      output && settings.visibility.output === "public" ? recordMismatch(output, decoded) : undefined;
-    if (altered) return result(false, altered);
-    for (const c of decoded.commitments) {
-      const record = settings.commitments.find((x) => x.role === c.role);
-      if (!record) continue;
-      if (c.role === "output" && output) {
-        // The outputs the record states must be the ones the proof commits to.
-        if (outputCommitment(record, output.ints) !== c.value)
-          return result(false, "output.json does not hold the outputs the proof's output commitment is of");
-        outputs = output.outputs.map((o, k) => ({
-          name: settings.outputs[k]?.name ?? "",
-          values: o.circuit,
-        }));
-        predicted = output.predicted;
-        checked.set(c.role, "the outputs in output.json");
-      }
-      if (c.role === "param") {
-        const expected = opts.weights
-          ? paramCommitment(settings, await readWeights(settings, opts.weights))
-          : BigInt(record.value ?? "0");
-        const of = opts.weights ?? `the compiled model (${settings.model.file})`;
-        if (c.value !== expected)
-          return result(
-            false,
-            `the proof is of other weights: its weight commitment is ${c.value}, that of ${of} is ${expected}`,
-          );
-        checked.set(c.role, `the weights of ${of}`);
-      }
-    }
-    if (await snarkVerify(system, vkey, signals as string[], proof as object)) return result(true);
-    if (output && output.key.vkey !== keys.vkey)
-      return result(
-        false,
-        `the proof was made with another ${system} key of this circuit (${keyLabel(output.key)}); the key is now ${keyLabel(keys)}: prove again with \`zkmlc prove ${buildDir} --input <input.json>\``,
-      );
-    return result(false, "the proof does not verify against public.json with this verification key");
+    const ctx = await verifyContext(buildDir, opts);
+    return verifyRecord(ctx, await readProofRecord(ctx.build, ctx.system));
   });
+}
+
+/** Every proof of a batch record (`prove --input` with an array), each verified as `verify` does one. */
+export interface BatchVerifyResult {
+  system: ProofSystem;
+  count: number;
+  /** All of them verified. */
+  valid: boolean;
+  invalid: number;
+  proofs: (VerifyResult & { index: number })[];
+}
+
+/** Whether the build holds a single proof record and a batch record of `system` (default: the build's). */
+export async function proofRecords(
+  buildDir: string,
+  system?: ProofSystem,
+): Promise<{ system: ProofSystem; single: boolean; batch: boolean }> {
+  const s = system ?? (await openBuild(buildDir)).settings.system ?? "groth16";
+  return { system: s, single: existsSync(proofDir(buildDir, s)), batch: existsSync(batchDir(buildDir, s)) };
+}
+
+export async function verifyBatch(
+  buildDir: string,
+  opts: { system?: ProofSystem; weights?: string } = {},
+): Promise<BatchVerifyResult> {
+  return withBuildLock(buildDir, "verify", async () => {
+    const ctx = await verifyContext(buildDir, opts);
+    const dir = batchDir(buildDir, ctx.system);
+    requireFile(dir, `zkmlc prove ${buildDir} --input <array of inputs.json> --system ${ctx.system}`);
+    const indices = (await readdir(dir))
+      .filter((e) => /^(0|[1-9][0-9]*)$/.test(e))
+      .map(Number)
+      .sort((a, b) => a - b);
+    // A record with a proof missing in the middle was not written by prove: refused, not skipped.
+    if (indices.some((v, i) => v !== i))
+      fail("corrupt-artifact", `${dir} does not hold proofs 0 to ${indices.length - 1}`, {
+        hint: `prove the batch again with \`zkmlc prove ${buildDir} --input <inputs.json>\``,
+      });
+    const proofs: BatchVerifyResult["proofs"] = [];
+    for (const index of indices)
+      proofs.push({
+        index,
+        ...(await verifyRecord(ctx, await readProofRecord(ctx.build, ctx.system, join(dir, String(index))))),
+      });
+    const invalid = proofs.filter((p) => !p.valid).length;
+    return { system: ctx.system, count: proofs.length, valid: invalid === 0, invalid, proofs };
+  });
+}
+
+async function verifyRecord(ctx: VerifyContext, rec: ProofRecord): Promise<VerifyResult> {
+  const { build, system, keys, vkey } = ctx;
+  const { settings } = build;
+  const { proof, signals, output } = rec;
+  const decoded = decodePublicSignals(settings, signals);
+  const checked = new Map<string, string>();
+  let outputs = decoded.outputs;
+  let predicted = decoded.predicted;
+  const result = (valid: boolean, reason?: string): VerifyResult => ({
+    valid,
+    ...(reason ? { reason } : {}),
+    system,
+    outputs,
+    predicted,
+    inputs: decoded.inputs.map((i) => ({ name: i.name, values: i.values.map(String) })),
+    commitments: decoded.commitments.map((c) => ({
+      role: c.role,
+      signal: c.signal,
+      value: c.value.toString(),
+      ...(checked.has(c.role) ? { checked: checked.get(c.role) } : {}),
+    })),
+  });
+  if (decoded.problem) return result(false, decoded.problem);
+  // Hashed outputs are checked against their commitment below.
+  const altered =
+    output && settings.visibility.output === "public" ? recordMismatch(output, decoded) : undefined;
+  if (altered) return result(false, altered);
+  for (const c of decoded.commitments) {
+    const record = settings.commitments.find((x) => x.role === c.role);
+    if (!record) continue;
+    if (c.role === "output" && output) {
+      // The outputs the record states must be the ones the proof commits to.
+      if (outputCommitment(record, output.ints) !== c.value)
+        return result(false, "output.json does not hold the outputs the proof's output commitment is of");
+      outputs = output.outputs.map((o, k) => ({
+        name: settings.outputs[k]?.name ?? "",
+        values: o.circuit,
+      }));
+      predicted = output.predicted;
+      checked.set(c.role, "the outputs in output.json");
+    }
+    if (c.role === "param") {
+      const path = ctx.weights;
+      if (path)
+        ctx.weightsCommitment ??= readWeights(settings, path).then((w) => paramCommitment(settings, w));
+      const expected = ctx.weightsCommitment ? await ctx.weightsCommitment : BigInt(record.value ?? "0");
+      const of = path ?? `the compiled model (${settings.model.file})`;
+      if (c.value !== expected)
+        return result(
+          false,
+          `the proof is of other weights: its weight commitment is ${c.value}, that of ${of} is ${expected}`,
+        );
+      checked.set(c.role, `the weights of ${of}`);
+    }
+  }
+  if (await snarkVerify(system, vkey, signals as string[], proof as object)) return result(true);
+  if (output && output.key.vkey !== keys.vkey)
+    return result(
+      false,
+      `the proof was made with another ${system} key of this circuit (${keyLabel(output.key)}); the key is now ${keyLabel(keys)}: prove again with \`zkmlc prove ${build.dir} --input <input.json>\``,
+    );
+  return result(false, "the proof does not verify against public.json with this verification key");
 }
 
 /** The `export-verifier` step: the Solidity verifier of the build's verification key. */
