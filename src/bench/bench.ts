@@ -21,6 +21,8 @@ export async function bench(specs: ModelSpec[], opts: BenchOptions = {}): Promis
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup !== undefined)
     fail("bad-input", `two models are named "${dup}"; the report and baseline key on names`);
+  if (opts.batch !== undefined && !(Number.isInteger(opts.batch) && opts.batch >= 0))
+    fail("bad-input", `--batch takes a number of proofs (0: no batch measurement), got ${opts.batch}`);
   const models: ModelResult[] = [];
   try {
     for (const [i, spec] of specs.entries()) {

@@ -6,9 +6,11 @@
  * Not timed: process start, module loading and building the BN254 curve's worker threads (reported
  * as `startup`), and, for PLONK/FFLONK, making the universal powers of tau (circuit independent, made
  * once and cached). Timed: each library step as `zkmlc` runs it. The setup step never reuses cached
- * keys: the key cache points at an empty directory for this process.
+ * keys: the key cache points at an empty directory for this process. Last, unless the job's batch is
+ * 0, a batch: copies of the input proved by one `proveInputs` call (as `zkmlc prove --input` with an
+ * array), timed whole, loading included.
  */
-import { mkdtempSync, rmSync, statSync, symlinkSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import * as snarkjs from "snarkjs";
@@ -16,14 +18,22 @@ import { releaseCurves } from "../6-prove/curve.js";
 import { cacheDir, ensureLocalPtau } from "../6-prove/ptau.js";
 import { plonkGateCount, universalPower } from "../6-prove/universal_setup.js";
 import { artifactPath, keyPath, readJsonFile, proofPath as recordPath } from "../artifacts.js";
-import { fail, ZkmlError } from "../errors.js";
+import { bug, fail, ZkmlError } from "../errors.js";
 import { compile } from "../steps/compile.js";
 import { verifyEvm } from "../steps/evm.js";
-import { prove, witness } from "../steps/prove.js";
+import { readJsonInput } from "../steps/inputs.js";
+import { prove, proveInputs, witness } from "../steps/prove.js";
 import { setup } from "../steps/setup.js";
-import { verify } from "../steps/verify.js";
+import { verify, verifyBatch } from "../steps/verify.js";
 import { PeakMeter } from "./memory.js";
-import type { ChildMessage, ParentMessage, RunJob, RunOutcome, StepMeasurement } from "./protocol.js";
+import type {
+  BatchMeasurement,
+  ChildMessage,
+  ParentMessage,
+  RunJob,
+  RunOutcome,
+  StepMeasurement,
+} from "./protocol.js";
 import { binaryProofBytes } from "./sizes.js";
 import type { Step } from "./types.js";
 
@@ -40,6 +50,33 @@ async function emptyKeyCache(job: RunJob): Promise<string> {
     symlinkSync(ptau.path, join(own, basename(ptau.path)));
   }
   return own;
+}
+
+/**
+ * `proofs` copies of the job's input proved by one call, timed whole, then verified: a batch that does
+ * not verify fails the run. The inputs file lives in a temporary folder, removed afterwards.
+ */
+async function batchRun(job: RunJob, proofs: number, meter: PeakMeter): Promise<BatchMeasurement> {
+  await send({ type: "batch-start", proofs });
+  const dir = mkdtempSync(join(tmpdir(), "zkmlc-bench-batch-"));
+  try {
+    const inputs = join(dir, "inputs.json");
+    const one = await readJsonInput(job.input, "input");
+    writeFileSync(inputs, JSON.stringify(Array.from({ length: proofs }, () => one)));
+    meter.start();
+    const a = performance.now();
+    const r = await proveInputs(job.buildDir, inputs, { system: job.system });
+    const seconds = (performance.now() - a) / 1000;
+    const peakRss = meter.stop();
+    if (!("count" in r) || r.count !== proofs) bug(`the benchmark's batch did not make ${proofs} proofs`);
+    const v = await verifyBatch(job.buildDir, { system: job.system });
+    if (v.count !== proofs) bug(`the benchmark's batch record holds ${v.count} proofs, not ${proofs}`);
+    if (!v.valid)
+      fail("invalid-proof", `${v.invalid} of the benchmark's ${proofs} batch proofs do not verify`);
+    return { proofs, seconds, prove: r.timings.prove, peakRss };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 async function runJob(job: RunJob): Promise<RunOutcome> {
@@ -109,6 +146,8 @@ async function runJob(job: RunJob): Promise<RunOutcome> {
       outcome.evmError = (e as Error).message;
     }
   }
+  // After the single proof and the EVM: the batch writes its own record (proofs/), not proof/.
+  if (job.batch && job.batch > 0) outcome.batch = await batchRun(job, job.batch, meter);
   return outcome;
 }
 

@@ -1,5 +1,7 @@
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { compareReports, parseMaxRegression } from "./compare.js";
+import { readReport } from "./run-bench.js";
 import { type BenchReport, type ModelResult, STEPS } from "./types.js";
 
 function model(
@@ -29,6 +31,19 @@ function model(
 
 const report = (models: ModelResult[]) => ({ models }) as unknown as BenchReport;
 const baseline = report([model("mnist", 8618, 100_000), model("tiny", 115, 4000)]);
+
+const s = (v: number) => ({ median: v, min: v, max: v });
+/** A batch measurement whose time per proof is `ratio` native inferences. */
+const batch = (ratio: number): Partial<ModelResult> => ({
+  batch: {
+    proofs: 3,
+    proofsPerMinute: s(20),
+    provePerProof: s(1),
+    provePerProofOverNative: ratio,
+    peakRss: s(1),
+  },
+});
+const batchRows = (rows: { metric: string }[]) => rows.filter((r) => r.metric === "batch prove / native");
 
 describe("baseline comparison", () => {
   it("passes on the baseline itself", () => {
@@ -75,6 +90,34 @@ describe("baseline comparison", () => {
     expect(compareReports(report([model("mnist", 8618, 1, { system: "plonk" })]), baseline, 0.2).ok).toBe(
       false,
     );
+  });
+
+  it("compares the batch time per proof when both reports have it, like the step ratios", () => {
+    const withBatch = report([model("mnist", 8618, 100_000, batch(90_000))]);
+    expect(batchRows(compareReports(withBatch, withBatch, 0.2).rows)).toHaveLength(1);
+    const worse = compareReports(report([model("mnist", 8618, 100_000, batch(110_000))]), withBatch, 0.2);
+    expect(worse.ok).toBe(false);
+    expect(worse.rows.filter((r) => r.regressed)).toEqual([
+      expect.objectContaining({ model: "mnist", metric: "batch prove / native", baseline: 90_000 }),
+    ]);
+  });
+
+  it("ignores the batch figures when either report lacks them (an older baseline, or --batch 0)", () => {
+    const withBatch = report([model("mnist", 8618, 100_000, batch(1)), model("tiny", 115, 4000, batch(1))]);
+    for (const c of [compareReports(withBatch, baseline, 0.2), compareReports(baseline, withBatch, 0.2)]) {
+      expect(c.ok).toBe(true);
+      expect(c.rows).toHaveLength(2 * (1 + STEPS.length));
+      expect(batchRows(c.rows)).toEqual([]);
+    }
+  });
+
+  it("passes against the committed baseline, which predates the batch figures", async () => {
+    const committed = await readReport(fileURLToPath(new URL("../../bench/BASELINE.json", import.meta.url)));
+    expect(committed.models.every((m) => m.batch === undefined)).toBe(true);
+    const now = { ...committed, models: committed.models.map((m) => ({ ...m, ...batch(1) })) };
+    const c = compareReports(now, committed, 0.2);
+    expect(c.ok).toBe(true);
+    expect(batchRows(c.rows)).toEqual([]);
   });
 
   it("reads --max-regression as a percentage", () => {

@@ -3,7 +3,8 @@
  * Times differ between machines, so they are compared as ratios to the native inference time measured
  * in the same run (step median / onnxruntime median); a ratio that grew by more than the allowed
  * fraction fails. Models are matched by name, proof system and input visibility; a baseline model
- * whose ONNX file changed, or that ran before and is skipped now, fails too.
+ * whose ONNX file changed, or that ran before and is skipped now, fails too. The batch proving time per
+ * proof is compared the same way when both reports measured it (older baselines did not).
  */
 import { fail } from "../errors.js";
 import { type BenchReport, type ModelResult, STEPS } from "./types.js";
@@ -82,6 +83,10 @@ export function compareReports(
       if (bs !== undefined && cs !== undefined)
         rows.push(row(m.name, `${s} / native`, bs, cs, maxRegression));
     }
+    const bb = b.batch?.provePerProofOverNative;
+    const cb = m.batch?.provePerProofOverNative;
+    if (bb !== undefined && cb !== undefined)
+      rows.push(row(m.name, "batch prove / native", bb, cb, maxRegression));
   }
   if (rows.length === 0 && problems.length === 0)
     problems.push({

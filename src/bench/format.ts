@@ -13,14 +13,18 @@ export function secs(v: number | undefined): string {
   return `${sig(v * 1e6)} µs`;
 }
 
-export const spread = (s: Stats | undefined) =>
-  s ? (s.min === s.max ? secs(s.median) : `${secs(s.median)} [${secs(s.min)}–${secs(s.max)}]`) : "–";
+export const spread = (s: Stats | undefined, f: (v: number) => string = secs) =>
+  s ? (s.min === s.max ? f(s.median) : `${f(s.median)} [${f(s.min)}–${f(s.max)}]`) : "–";
 
 export const mib = (v: number | undefined) =>
   v === undefined ? "–" : `${(v / 2 ** 20).toFixed(v >= 100 * 2 ** 20 ? 0 : 1)} MiB`;
 
 export const ratio = (v: number | undefined) =>
   v === undefined || !Number.isFinite(v) ? "–" : `${v >= 100 ? int(v) : v.toFixed(1)}×`;
+
+/** A rate (e.g. proofs per minute) to 2–3 significant digits. */
+export const rate = (v: number | undefined) =>
+  v === undefined || !Number.isFinite(v) ? "–" : v >= 100 ? int(v) : v.toFixed(v >= 10 ? 1 : v >= 1 ? 2 : 3);
 
 export const pct = (v: number | undefined) =>
   v === undefined || !Number.isFinite(v)

@@ -1,6 +1,6 @@
 import type { Chart } from "./charts.js";
 import type { Comparison } from "./compare.js";
-import { int, mdTable, mib, pct, ratio, secs, spread } from "./format.js";
+import { int, mdTable, mib, pct, rate, ratio, secs, spread } from "./format.js";
 import { machineLine } from "./machine.js";
 import { type BenchReport, type Fit, type ModelResult, STEPS } from "./types.js";
 
@@ -36,6 +36,30 @@ function fitRows(name: string, fits: Record<string, Fit>): string[][] {
     f.r2.toFixed(3),
     String(f.points),
   ]);
+}
+
+/** The batch measurement's section (absent when no model had one, as with --batch 0). */
+function batchSection(ok: ModelResult[]): string[] {
+  const withBatch = ok.filter((m) => m.batch);
+  if (withBatch.length === 0) return [];
+  return [
+    "## Batch proving",
+    "",
+    "Copies of the input proved by one `zkmlc prove --input <array>` call per run (the build, proving key and onnxruntime loaded once), then verified:",
+    "",
+    mdTable(
+      ["model", "proofs per call", "proofs / min", "prove per proof", "single prove", "peak RSS (batch)"],
+      withBatch.map((m) => [
+        m.name,
+        String(m.batch?.proofs),
+        spread(m.batch?.proofsPerMinute, rate),
+        spread(m.batch?.provePerProof),
+        spread(m.time?.prove),
+        mib(m.batch?.peakRss.median),
+      ]),
+    ),
+    "",
+  ];
 }
 
 export function comparisonMarkdown(c: Comparison): string {
@@ -88,6 +112,7 @@ export function renderMarkdown(r: BenchReport, o: MarkdownOptions = {}): string 
         "parameters",
         "constraints",
         "prove",
+        "proofs / min",
         "native inference",
         "prove / native",
         "peak RSS (prove)",
@@ -100,6 +125,7 @@ export function renderMarkdown(r: BenchReport, o: MarkdownOptions = {}): string 
         int(m.parameters),
         int(m.constraints),
         spread(m.time?.prove),
+        rate(m.batch?.proofsPerMinute.median),
         secs(m.nativeInference),
         ratio(m.proveOverNative),
         mib(m.peakRss?.prove.median),
@@ -128,6 +154,7 @@ export function renderMarkdown(r: BenchReport, o: MarkdownOptions = {}): string 
       ok.map((m) => [m.name, ...STEPS.map((s) => ratio(m.ratios?.[s]))]),
     ),
     "",
+    ...batchSection(ok),
     "## Peak memory per step (median)",
     "",
     mdTable(
@@ -185,6 +212,7 @@ export function renderMarkdown(r: BenchReport, o: MarkdownOptions = {}): string 
     "",
     "- **prove / native** is the headline: median proving time divided by the median time of one float inference of the same model with onnxruntime-node (CPU, one thread) on the same machine in the same run. Ratios travel between machines far better than seconds.",
     "- Each step runs in a fresh process and a fresh build directory per run; keys are never reused from the cache. **witness** is the `zkmlc witness` step (input checks, witness, comparison with onnxruntime); **prove** is snarkjs proving alone; process start-up (module loading, BN254 worker threads) is reported apart.",
+    "- **proofs / min** is the batch's proofs · 60 / the seconds of its whole `zkmlc prove --input <array>` call, loading the build, proving key and onnxruntime included: the throughput of proving many inputs. **prove per proof** is snarkjs proving alone, once loaded.",
     "- **proof** is the size an on-chain verifier takes (32 bytes per field element); **verify gas** is the whole `verifyProof` transaction on an in-process EVM.",
     "- **accuracy vs float**: share of samples whose circuit output has the same argmax as onnxruntime's.",
     "",

@@ -14,12 +14,12 @@ import type { RunOutcome } from "./protocol.js";
 import { runInChild, type StepEvent } from "./runs.js";
 import { parameterCount } from "./sizes.js";
 import { stats } from "./stats.js";
-import { type ModelResult, type ModelSpec, STEPS, type Step } from "./types.js";
+import { type BatchResult, type ModelResult, type ModelSpec, STEPS, type Step } from "./types.js";
 
 export type ProgressEvent =
   | { type: "model-start"; name: string; index: number; total: number }
   | (StepEvent & { name: string; run: number; runs: number })
-  | { type: "phase"; name: string; phase: "native inference" | "accuracy" }
+  | { type: "phase"; name: string; phase: "batch proving" | "native inference" | "accuracy" }
   | { type: "model-end"; name: string; result: ModelResult };
 
 export interface BenchOptions {
@@ -28,6 +28,8 @@ export interface BenchOptions {
   system?: ProofSystem;
   /** Deploy the verifier to the in-process EVM for its gas. Default true. */
   evm?: boolean;
+  /** Proofs per run in the batch measurement (copies of the input, one call); 0: none. Default 3. */
+  batch?: number;
   native?: TimingOptions;
   /** Where build directories go (removed afterwards). Default: the OS temporary directory. */
   workDir?: string;
@@ -61,6 +63,20 @@ function aggregate(outcomes: RunOutcome[], pick: (s: { seconds: number; peakRss:
       stats(outcomes.map((o) => pick(o.steps.find((s) => s.step === step) ?? { seconds: 0, peakRss: 0 }))),
     ]),
   ) as Record<Step, ReturnType<typeof stats>>;
+}
+
+/** The batch figures per run, then their spread over the runs; undefined when the runs had no batch. */
+function batchResult(outcomes: RunOutcome[], nativeInference: number): BatchResult | undefined {
+  const b = outcomes.flatMap((o) => (o.batch ? [o.batch] : []));
+  if (b.length === 0) return undefined;
+  const provePerProof = stats(b.map((x) => x.prove / x.proofs));
+  return {
+    proofs: b[0]?.proofs ?? 0,
+    proofsPerMinute: stats(b.map((x) => (60 * x.proofs) / x.seconds)),
+    provePerProof,
+    provePerProofOverNative: provePerProof.median / nativeInference,
+    peakRss: stats(b.map((x) => x.peakRss)),
+  };
 }
 
 /**
@@ -103,8 +119,15 @@ export async function benchModel(spec: ModelSpec, opts: BenchOptions = {}): Prom
       last = join(tmp, `run${r + 1}`);
       const job = { model: spec.model, input, buildDir: last, system, compile: c, evm: r === runs - 1 };
       const onStep = (e: StepEvent) => opts.onProgress?.({ ...e, name: spec.name, run: r + 1, runs });
+      const onBatch = () => opts.onProgress?.({ type: "phase", name: spec.name, phase: "batch proving" });
       try {
-        outcomes.push(await runInChild({ ...job, evm: job.evm && opts.evm !== false }, onStep));
+        outcomes.push(
+          await runInChild(
+            { ...job, evm: job.evm && opts.evm !== false, batch: opts.batch ?? 3 },
+            onStep,
+            onBatch,
+          ),
+        );
       } catch (e) {
         if (r === 0 && e instanceof ZkmlError && SKIP_CODES.has(e.code)) {
           return { ...base, status: "skipped", skipped: { code: e.code, message: e.message } };
@@ -135,6 +158,8 @@ export async function benchModel(spec: ModelSpec, opts: BenchOptions = {}): Prom
       ratios: Object.fromEntries(STEPS.map((s) => [s, time[s].median / n])) as Record<Step, number>,
       proveOverNative: time.prove.median / n,
     };
+    const batch = batchResult(outcomes, n);
+    if (batch) result.batch = batch;
     if (o.evm) result.evm = o.evm;
     if (o.evmError) result.evmSkipped = o.evmError;
     if (spec.data) {

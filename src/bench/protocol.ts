@@ -12,11 +12,23 @@ export interface RunJob {
   compile: CompileOptions;
   /** Also deploy the verifier to the in-process EVM (once per model: gas does not vary). */
   evm: boolean;
+  /** Also prove this many copies of the input by one batch call; absent or 0: no batch. */
+  batch?: number;
 }
 
 export interface StepMeasurement {
   step: Step;
   seconds: number;
+  peakRss: number;
+}
+
+/** One `proveInputs` call on an array of copies of the input: the build, key and onnxruntime loaded once. */
+export interface BatchMeasurement {
+  proofs: number;
+  /** Wall time of the whole call, loading included: what a user proving a batch waits for. */
+  seconds: number;
+  /** Snarkjs proving alone, summed over the proofs. */
+  prove: number;
   peakRss: number;
 }
 
@@ -34,11 +46,13 @@ export interface RunOutcome {
   artifactBytes: { r1cs: number; zkey: number };
   evm?: EvmGas;
   evmError?: string;
+  batch?: BatchMeasurement;
 }
 
 export type ChildMessage =
   | { type: "step-start"; step: Step }
   | ({ type: "step-end" } & StepMeasurement)
+  | { type: "batch-start"; proofs: number }
   | { type: "done"; outcome: RunOutcome }
   | { type: "error"; error: { code: string; message: string; hint?: string; stack?: string } };
 

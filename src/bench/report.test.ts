@@ -3,6 +3,7 @@ import { charts } from "./charts.js";
 import { compareReports } from "./compare.js";
 import { renderMarkdown } from "./markdown.js";
 import { fitReport } from "./stats.js";
+import { summaryText } from "./text.js";
 import { type BenchReport, type ModelResult, STEPS } from "./types.js";
 
 const s = (v: number) => ({ median: v, min: v, max: v });
@@ -110,5 +111,51 @@ describe("charts and Markdown report", () => {
     expect(rows).toHaveLength(1 + STEPS.length);
     expect(new Set(rows.map((l) => [...l].length)).size).toBe(1);
     expect(md).toContain("**REGRESSION**");
+  });
+});
+
+/** The cell of a terminal table (columns at least two spaces apart) under `column`, in the row of `model`. */
+function cell(text: string, model: string, column: string): string | undefined {
+  const lines = text.split("\n");
+  const at = lines[0]?.indexOf(column) ?? -1;
+  const row = lines.find((l) => l.startsWith(`${model} `));
+  return at < 0 ? undefined : row?.slice(at).split(/\s{2,}/)[0];
+}
+
+describe("batch proving in the reports", () => {
+  const batched: BenchReport = {
+    ...report,
+    models: [
+      {
+        ...(models[0] as ModelResult),
+        batch: {
+          proofs: 3,
+          proofsPerMinute: { median: 42.46, min: 40, max: 45 },
+          provePerProof: s(0.5),
+          provePerProofOverNative: 5e4,
+          peakRss: s(400 * 2 ** 20),
+        },
+      },
+      models[1] as ModelResult,
+      skipped,
+    ],
+  };
+
+  it("shows proofs per minute in the terminal summary, a dash for a model without a batch", () => {
+    const text = summaryText(batched).join("\n");
+    expect(cell(text, "mlp-0", "proofs/min")).toBe("42.5");
+    expect(cell(text, "mlp-1", "proofs/min")).toBe("–");
+    expect(cell(text, "mlp-0", "prove/native")).toBe("3,162×"); // the columns after it stay aligned
+  });
+
+  it("gives the Markdown report a proofs / min column and a batch section, left out without a batch", () => {
+    const md = renderMarkdown(batched);
+    expect(md).toMatch(/\| model\s*\| parameters\s*\| constraints\s*\| prove\s*\| proofs \/ min\s*\|/);
+    expect(md).toContain("## Batch proving");
+    expect(md).toMatch(
+      /\| mlp-0\s*\| 3\s*\| 42\.5 \[40\.0–45\.0\]\s*\| 500 ms\s*\| 31\.6 ms\s*\| 400 MiB\s*\|/,
+    );
+    expect(md).not.toMatch(/\| mlp-1\s*\| 3\s*\|/);
+    expect(renderMarkdown(report)).not.toContain("## Batch proving");
   });
 });

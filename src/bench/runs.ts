@@ -20,8 +20,12 @@ function childEntry(): { path: string; execArgv: string[] } {
   };
 }
 
-/** One run of every step in a fresh process (see child.ts). */
-export function runInChild(job: RunJob, onStep?: (e: StepEvent) => void): Promise<RunOutcome> {
+/** One run of every step in a fresh process (see child.ts); onBatch when its batch proving starts. */
+export function runInChild(
+  job: RunJob,
+  onStep?: (e: StepEvent) => void,
+  onBatch?: (proofs: number) => void,
+): Promise<RunOutcome> {
   const entry = childEntry();
   return new Promise((resolve, reject) => {
     const child = fork(entry.path, [], {
@@ -37,6 +41,7 @@ export function runInChild(job: RunJob, onStep?: (e: StepEvent) => void): Promis
       if (m.type === "step-start") onStep?.({ type: "step-start", step: m.step });
       else if (m.type === "step-end")
         onStep?.({ type: "step-end", step: m.step, seconds: m.seconds, peakRss: m.peakRss });
+      else if (m.type === "batch-start") onBatch?.(m.proofs);
       else if (m.type === "done") {
         settled = true;
         resolve(m.outcome);

@@ -1,6 +1,6 @@
 import { table } from "../format.js";
 import type { Comparison } from "./compare.js";
-import { int, mib, pct, ratio, secs } from "./format.js";
+import { int, mib, pct, rate, ratio, secs } from "./format.js";
 import type { BenchReport } from "./types.js";
 
 /** The terminal summary: one row per model. */
@@ -13,12 +13,13 @@ export function summaryText(r: BenchReport): string[] {
           int(m.constraints),
           secs(m.time?.setup.median),
           secs(m.time?.prove.median),
+          rate(m.batch?.proofsPerMinute.median),
           secs(m.nativeInference),
           ratio(m.proveOverNative),
           mib(m.peakRss?.prove.median),
           m.evm ? int(m.evm.verifyGas) : "–",
         ]
-      : [m.name, int(m.parameters), `skipped: ${m.skipped?.code}`, "", "", "", "", "", ""],
+      : [m.name, int(m.parameters), `skipped: ${m.skipped?.code}`, "", "", "", "", "", "", ""],
   );
   return [
     table(
@@ -28,6 +29,7 @@ export function summaryText(r: BenchReport): string[] {
         "constraints",
         "setup",
         "prove",
+        "proofs/min",
         "native",
         "prove/native",
         "peak RSS",

@@ -84,7 +84,21 @@ export interface ModelResult {
   ratios?: Record<Step, number>;
   /** The headline: median prove time / native inference time. */
   proveOverNative?: number;
+  /** Batch proving: `proofs` copies of the input proved by one call (absent with --batch 0). */
+  batch?: BatchResult;
   accuracy?: AccuracyResult & { data: string };
+}
+
+export interface BatchResult {
+  proofs: number;
+  /** proofs · 60 / seconds of the whole call, loading the build, key and onnxruntime included. */
+  proofsPerMinute: Stats;
+  /** Seconds of snarkjs proving per proof once everything is loaded. */
+  provePerProof: Stats;
+  /** Median provePerProof / nativeInference: the batch figure the baseline gate compares. */
+  provePerProofOverNative: number;
+  /** Peak resident set of the process during the call. */
+  peakRss: Stats;
 }
 
 /** Least squares on log10 y = exponent · log10 x + c. */

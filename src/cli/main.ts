@@ -128,7 +128,7 @@ function toCompileOptions(o: Record<string, unknown>): CompileOptions {
 let progress: Progress | undefined;
 
 /** What steps take as their `log` option: sub-step messages, to the progress display. */
-const logger = (_o: Common) => progress?.log;
+const logger = () => progress?.log;
 
 /** An ISO time as local `YYYY-MM-DD HH:MM`. */
 function localTime(iso: string): string {
@@ -292,7 +292,7 @@ async function main(argv: string[]): Promise<number> {
           import("../steps/settings.js"),
         ]);
         const dir = (o.out as string | undefined) ?? defaultBuildDir(model);
-        const { settings } = await compile(model, dir, toCompileOptions(o), logger(common));
+        const { settings } = await compile(model, dir, toCompileOptions(o), logger());
         return {
           json: {
             buildDir: dir,
@@ -327,7 +327,7 @@ async function main(argv: string[]): Promise<number> {
     .action(
       act(async (dir: string, o: SetupFlags & { system?: ProofSystem }) => {
         const { contribute, devSetupWarning, setup, verifySetup } = await import("../steps/setup.js");
-        const log = logger(common);
+        const log = logger();
         const mode = setupMode(o);
         if (mode === "verify") {
           const r = await verifySetup(dir, { system: o.system, ptau: o.ptau, log });
@@ -443,7 +443,7 @@ async function main(argv: string[]): Promise<number> {
           const { proveInputs } = await import("../steps/prove.js");
           const r = await proveInputs(dir, o.input, {
             system: o.system,
-            log: logger(common),
+            log: logger(),
             weights: o.weights,
             reference: o.reference,
           });
@@ -649,7 +649,7 @@ async function main(argv: string[]): Promise<number> {
           ptau: o.ptau as string | undefined,
           force: o.force === true,
           reference: o.reference !== false,
-          log: logger(common),
+          log: logger(),
           onStep: (step) => progress?.step(step),
         });
         const t = r.timings;
@@ -784,6 +784,7 @@ async function main(argv: string[]): Promise<number> {
       "--max-regression <pct>",
       "allowed growth of a step's time ratio to native inference (default 20%)",
     )
+    .option("--batch <n>", "proofs per run proved by one call, for proofs/minute (default 3; 0: none)", int)
     .action(
       act(async (models: string[], o: Record<string, unknown>) => {
         // `--json out.json`: the global --json flag takes no value, so the file arrives as a model.
@@ -807,6 +808,7 @@ async function main(argv: string[]): Promise<number> {
           })),
           {
             runs: o.runs as number | undefined,
+            batch: o.batch as number | undefined,
             system: o.system as ProofSystem | undefined,
             jsonOut: jsonFiles[0],
             mdOut: o.md as string | undefined,
