@@ -14,11 +14,14 @@
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, tmpdir, totalmem } from "node:os";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { writeJsonAtomic } from "../src/artifacts.js";
+import { describeMachine } from "../src/bench/machine.js";
+import { VERSION } from "../src/version.js";
+import { type ProveModelResult, proveTable } from "./prove-md.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const cli = join(root, "dist", "cli", "main.js");
@@ -62,22 +65,7 @@ function batchOf(input: { input_data: number[][] }, n: number): unknown[] {
   }));
 }
 
-interface ModelResult {
-  model: string;
-  constraints: number;
-  runs: number;
-  medians: { zkmlcProve: number; zkmlcProveNoReference: number; snarkjsProve: number };
-  ratio: { prove: number; proveNoReference: number };
-  batch: {
-    inputs: number;
-    oneProcess: number;
-    perProofProcesses: number;
-    proofsPerMinute: number;
-    singleProofsPerMinute: number;
-  };
-}
-
-const results: ModelResult[] = [];
+const results: ProveModelResult[] = [];
 for (const model of (a.models ?? "").split(",")) {
   const example = join(root, "examples", model);
   const input = join(example, "input.json");
@@ -103,7 +91,7 @@ for (const model of (a.models ?? "").split(",")) {
     for (let r = 0; r < runs; r++) for (const [name, args] of cases) times.get(name)?.push(timed(args));
     const m = Object.fromEntries(
       cases.map(([n]) => [n, median(times.get(n) ?? [])]),
-    ) as ModelResult["medians"];
+    ) as ProveModelResult["medians"];
 
     const batchFile = join(work, "batch.json");
     writeFileSync(batchFile, JSON.stringify(batchOf(JSON.parse(readFileSync(input, "utf8")), batchSize)));
@@ -127,7 +115,7 @@ for (const model of (a.models ?? "").split(",")) {
         singleProofsPerMinute: 60 / m.zkmlcProve,
       },
     });
-    const r = results[results.length - 1] as ModelResult;
+    const r = results[results.length - 1] as ProveModelResult;
     console.log(
       `${model}: zkmlc prove ${m.zkmlcProve.toFixed(2)} s (--no-reference ${m.zkmlcProveNoReference.toFixed(2)} s), snarkjs ${m.snarkjsProve.toFixed(2)} s: ${r.ratio.prove.toFixed(2)}× (${r.ratio.proveNoReference.toFixed(2)}×); batch of ${batchSize} in one process ${oneProcess.toFixed(1)} s = ${r.batch.proofsPerMinute.toFixed(1)} proofs/min (one process each: ${r.batch.singleProofsPerMinute.toFixed(1)})`,
     );
@@ -138,17 +126,9 @@ for (const model of (a.models ?? "").split(",")) {
 
 const out = join(root, "bench", "results", "prove.json");
 await writeJsonAtomic(out, {
+  zkmlc: VERSION,
   date: new Date().toISOString(),
-  machine: { cpus: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30) },
+  machine: describeMachine(),
   results,
 });
-console.log("");
-console.log(
-  "| model | constraints | zkmlc prove | --no-reference | snarkjs groth16 prove | ratio | batch proofs/min (one process) | proofs/min (a process each) |",
-);
-console.log("| --- | --- | --- | --- | --- | --- | --- | --- |");
-for (const r of results)
-  console.log(
-    `| ${r.model} | ${r.constraints.toLocaleString("en-US")} | ${r.medians.zkmlcProve.toFixed(2)} s | ${r.medians.zkmlcProveNoReference.toFixed(2)} s | ${r.medians.snarkjsProve.toFixed(2)} s | ${r.ratio.prove.toFixed(2)}× (${r.ratio.proveNoReference.toFixed(2)}×) | ${r.batch.proofsPerMinute.toFixed(1)} | ${r.batch.singleProofsPerMinute.toFixed(1)} |`,
-  );
-console.log(`\nwrote ${out}`);
+console.log(`\n${proveTable(results)}\n\nwrote ${out}`);

@@ -14,6 +14,7 @@ import { renderMarkdown } from "../src/bench/markdown.js";
 import { readReport } from "../src/bench/run-bench.js";
 import { fitReport } from "../src/bench/stats.js";
 import type { BenchReport } from "../src/bench/types.js";
+import { overheadSection } from "./prove-md.js";
 import { scaleSection } from "./scale-md.js";
 import { visibilitySection } from "./visibility-md.js";
 
@@ -94,6 +95,7 @@ export async function writeResultsMd(report: BenchReport, out: string, svgDir: s
     extra: [
       ...scaleSection(join(svgDir, "scale.json")),
       ...visibilitySection(join(svgDir, "visibility.json")),
+      ...overheadSection(join(svgDir, "prove.json"), join(svgDir, "startup.json")),
       ...publishedSection(report),
       "Regenerate this file from the suite's JSON with `npm run bench:results`; `npm run bench` re-measures.",
       "",

@@ -1,7 +1,8 @@
 /**
  * `npm run bench:startup`: how long the CLI takes to start, against Node itself. Runs `node -e 0` and
  * the built CLI (`dist/cli/main.js`, as `npx zkmlc` runs it) with `--version` and `--help`, interleaved
- * so that a busy machine slows them alike, and prints the medians and the ratio to `node -e 0`.
+ * so that a busy machine slows them alike, and prints the medians and the ratio to `node -e 0`
+ * (bench/results/startup.json, in RESULTS.md's "CLI overhead").
  * Build first (`npm run build`).
  *
  * Usage: npx tsx bench/startup.ts [--runs 15]
@@ -11,6 +12,9 @@ import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { writeJsonAtomic } from "../src/artifacts.js";
+import { describeMachine } from "../src/bench/machine.js";
+import { VERSION } from "../src/version.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const cli = join(root, "dist", "cli", "main.js");
@@ -36,7 +40,18 @@ const median = (xs: number[]) => {
   return s[Math.floor(s.length / 2)] ?? Number.NaN;
 };
 const base = median(times.get("node -e 0") ?? []);
-for (const [name] of cases) {
-  const m = median(times.get(name) ?? []);
-  console.log(`${name.padEnd(16)} ${m.toFixed(0).padStart(5)} ms  ${(m / base).toFixed(2)}× node -e 0`);
-}
+const results = cases.map(([command]) => {
+  const medianMs = median(times.get(command) ?? []);
+  console.log(
+    `${command.padEnd(16)} ${medianMs.toFixed(0).padStart(5)} ms  ${(medianMs / base).toFixed(2)}× node -e 0`,
+  );
+  return { command, medianMs, ratio: medianMs / base };
+});
+const out = join(root, "bench", "results", "startup.json");
+await writeJsonAtomic(out, {
+  zkmlc: VERSION,
+  date: new Date().toISOString(),
+  machine: describeMachine(),
+  results,
+});
+console.log(`wrote ${out}`);
