@@ -1,9 +1,9 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { zkmlc } from "../../test/support/cli.js";
 import { FIXED, rng, uniform, writeTempModel } from "../../test/support/op-check.js";
+import { tempDir } from "../../test/support/temp.js";
 import { attr, buildModel, DataType, node, tensorProto, valueInfo } from "../1-decode/onnx-builder.js";
 import { loadBuild, loadRunner } from "../steps/build.js";
 import { compile } from "../steps/compile.js";
@@ -38,7 +38,8 @@ function head(op: "Softmax" | "LogSoftmax", consumed = false, opset = 13): strin
   );
 }
 
-const tmp = () => mkdtempSync(join(tmpdir(), "zkmlc-post-"));
+const root = tempDir("zkmlc-post-");
+const tmp = () => mkdtempSync(join(root, "build-"));
 const opts = { ...FIXED, softmax: "outside" as const };
 
 describe("softmax outside the circuit", () => {
@@ -95,7 +96,9 @@ describe("softmax outside the circuit", () => {
     expect(plan.nodes.map((n) => n.node.opType)).toEqual(["Gemm", "Softmax", "Relu"]);
   });
 
-  it("prove and verify: the verified public signals decode to probabilities", async () => {
+  it("prove and verify: the verified public signals decode to probabilities", {
+    tags: ["heavy"],
+  }, async () => {
     const dir = tmp();
     await compile(head("Softmax"), dir, opts);
     await setup(dir, {});

@@ -20,7 +20,9 @@ function linearChain(depth: number, width: number): Uint8Array {
 }
 
 describe("quantize", () => {
-  it("brings a value back to the working scale before it outgrows 128 bits (bare Rescale, rounding half away)", async () => {
+  it("brings a value back to the working scale before it outgrows 128 bits (bare Rescale, rounding half away)", {
+    tags: ["heavy"],
+  }, async () => {
     const opts = { inputRange: [-1, 1] as [number, number], inputScale: 8, paramScale: 30 };
     const model = linearChain(5, 3);
     const samples = Array.from({ length: 10 }, () => [uniform(r, 3)]);

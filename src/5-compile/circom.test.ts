@@ -19,11 +19,11 @@ afterAll(async () => {
 });
 
 describe("compileCircom", () => {
-  it("runs circom 2.2.3 in-process", async () => {
+  it("runs circom 2.2.3 in-process", { tags: ["heavy"] }, async () => {
     expect(await circomVersion()).toBe("circom compiler 2.2.3");
   });
 
-  it("compiles with exact constraint counts under O1 and O2", async () => {
+  it("compiles with exact constraint counts under O1 and O2", { tags: ["heavy"] }, async () => {
     const workDir = await tempDir();
     const files = { "lib/zkmlc/zz_helper.circom": HELPER };
     const lines: string[] = [];
@@ -70,7 +70,9 @@ describe("compileCircom", () => {
     expect(sym.size).toBe(11);
   });
 
-  it("reports circom's error text as circom-failed and leaves no stale outputs", async () => {
+  it("reports circom's error text as circom-failed and leaves no stale outputs", {
+    tags: ["heavy"],
+  }, async () => {
     const workDir = await tempDir();
     const ok = await compileCircuitSource(MAIN, { workDir, files: { "lib/zkmlc/zz_helper.circom": HELPER } });
     expect(existsSync(ok.r1csPath)).toBe(true);
@@ -88,7 +90,7 @@ describe("compileCircom", () => {
     expect(existsSync(join(workDir, "circuit_js"))).toBe(false);
   });
 
-  it("reports a missing include", async () => {
+  it("reports a missing include", { tags: ["heavy"] }, async () => {
     const workDir = await tempDir();
     await writeFile(join(workDir, "m.circom"), 'pragma circom 2.1.0;\ninclude "zkmlc/nope.circom";\n');
     const err = await compileCircom({ workDir, mainFile: "m.circom", optimize: 1 }).catch((e) => e);

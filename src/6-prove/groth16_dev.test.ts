@@ -158,7 +158,6 @@ describe("a directly written Groth16 zkey", () => {
 
   it.each(["sample", "multi", "chain"] as const)(
     "with γ = δ = 1 equals snarkjs's `zkey new` section by section (%s circuit)",
-    { timeout: 60_000 },
     async (which) => {
       const c = circuits()[which];
       const { nConstraints, nPublic } = await r1csCounts(c);

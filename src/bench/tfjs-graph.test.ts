@@ -1,13 +1,15 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { cnn, mlp } from "../../bench/sweep.js";
+import { tempDir } from "../../test/support/temp.js";
 import { decodeModel } from "../1-decode/decode.js";
 import { buildModel, DataType, node, valueInfo } from "../1-decode/onnx-builder.js";
 import { loadFloatModel } from "../steps/onnxruntime.js";
 import { tfjsFunction, UnmappedOp } from "./tfjs-graph.js";
+
+const tmp = tempDir("zkmlc-tfjs-");
 
 beforeAll(async () => {
   vi.spyOn(console, "warn").mockImplementation(() => {}); // tfjs's "install tfjs-node" banner
@@ -20,7 +22,7 @@ afterAll(() => vi.restoreAllMocks());
 async function agree(m: { name: string; bytes: Uint8Array; input: number[] }) {
   const graph = decodeModel(m.bytes);
   const sample = [Float64Array.from(m.input)];
-  const path = join(mkdtempSync(join(tmpdir(), "zkmlc-tfjs-")), `${m.name}.onnx`);
+  const path = join(mkdtempSync(join(tmp, "model-")), `${m.name}.onnx`);
   writeFileSync(path, m.bytes);
   const ort = await loadFloatModel(path, graph.inputs, graph.outputs);
   const want = await ort.run(sample);

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -16,7 +16,10 @@ import { ROOT } from "../support/cli.js";
 const model = join(ROOT, "examples/mnist_mlp/model.onnx");
 const input = join(ROOT, "examples/mnist_mlp/input.json");
 const tmp = mkdtempSync(join(tmpdir(), "zkmlc-mnist-"));
-afterAll(releaseCurves);
+afterAll(async () => {
+  await releaseCurves();
+  rmSync(tmp, { recursive: true, force: true });
+});
 
 /** Held-out digits from the mnist package, in the data-set format `zkmlc accuracy` reads. */
 function digits(n: number): string {

@@ -18,7 +18,7 @@ import { compile } from "../../src/steps/compile.js";
 import { prove, witness } from "../../src/steps/prove.js";
 import { run } from "../../src/steps/run.js";
 import { verify } from "../../src/steps/verify.js";
-import { ROOT, zkmlc } from "../support/cli.js";
+import { CLI_ARGS, ROOT, zkmlc } from "../support/cli.js";
 
 /**
  * One proof, one record: a proof, its public signals and the outputs decoded from them are written
@@ -111,22 +111,14 @@ describe("proof records", () => {
     expect(existsSync(join(d, LOCK_FILE))).toBe(false);
   });
 
-  it("two `prove`s at once on one build never mix their records", { timeout: 600_000 }, async () => {
+  it("two `prove`s at once on one build never mix their records", async () => {
     // Whole CLI processes, as two users or CI jobs would run them.
     const proveCli = (input: string) =>
       new Promise<number>((resolve) => {
-        const p = spawn(
-          process.execPath,
-          [
-            join(ROOT, "node_modules/tsx/dist/cli.mjs"),
-            join(ROOT, "src/cli/main.ts"),
-            "prove",
-            dir,
-            "-i",
-            input,
-          ],
-          { cwd: ROOT, stdio: "ignore" },
-        );
+        const p = spawn(process.execPath, [...CLI_ARGS, "prove", dir, "-i", input], {
+          cwd: ROOT,
+          stdio: "ignore",
+        });
         p.on("exit", (code) => resolve(code ?? -1));
       });
     const expected = new Map([
@@ -161,9 +153,7 @@ describe("compile's build directory", () => {
     expect(readFileSync(join(other, "notes.txt"), "utf8")).toBe("mine");
   });
 
-  it("a compile killed midway leaves the previous build intact and usable", {
-    timeout: 300_000,
-  }, async () => {
+  it("a compile killed midway leaves the previous build intact and usable", async () => {
     const d = mkdtempSync(join(tmp, "killed-"));
     cpSync(dir, d, { recursive: true });
     const before = readFileSync(join(d, "settings.json"), "utf8");

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inspect } from "../../src/steps/inspect.js";
-import { ROOT } from "../support/cli.js";
+import { CLI_ARGS, ROOT } from "../support/cli.js";
 import { describeInputCase, planInputCase } from "./mutate-input.js";
 import { describeCase, materialize, planCase } from "./mutate-onnx.js";
 import { runCases } from "./pool.js";
@@ -33,7 +33,7 @@ beforeAll(async () => {
     ...Array.from({ length: INPUT_CASES }, (_, id) => ({ kind: "input" as const, id })),
   ];
   results = await runCases(tasks, { size: 2, tmp: join(tmp, "cases"), limitMs: LIMIT_MS });
-}, 600_000);
+});
 
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -53,15 +53,11 @@ function tally(kind: FuzzTask["kind"]): Record<string, number> {
 /** `zkmlc ...` from source, without blocking the event loop. */
 function zkmlcAsync(args: string[]): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
-    const p = spawn(
-      process.execPath,
-      [join(ROOT, "node_modules/tsx/dist/cli.mjs"), join(ROOT, "src/cli/main.ts"), ...args],
-      {
-        cwd: ROOT,
-        env: { ...process.env, FORCE_COLOR: "0" },
-        stdio: ["ignore", "ignore", "pipe"],
-      },
-    );
+    const p = spawn(process.execPath, [...CLI_ARGS, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, FORCE_COLOR: "0" },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
     let stderr = "";
     p.stderr.on("data", (d: Buffer) => {
       stderr += d.toString();
@@ -135,5 +131,5 @@ describe("fuzzing", () => {
       );
     }
     expect(bad).toEqual([]);
-  }, 600_000);
+  });
 });

@@ -150,9 +150,7 @@ const BACKEND_CASES = (["direct", "circom"] as const).flatMap((backend) =>
 describe.each(BACKEND_CASES)("public input out of range ($backend backend): $name", (c) => {
   const dir = join(tmp, c.backend, c.name.replace(/\W+/g, "-"), "build");
 
-  it("cannot be proven: the CLI refuses it, the witness generator makes none, and a proof made around both fails everywhere", {
-    timeout: 600_000,
-  }, async () => {
+  it("cannot be proven: the CLI refuses it, the witness generator makes none, and a proof made around both fails everywhere", async () => {
     const model = c.model();
     const { settings } = await compile(model, dir, {
       inputRange: c.range,

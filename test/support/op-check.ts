@@ -1,6 +1,5 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { expect } from "vitest";
 import { mulberry32 } from "../../examples/prng.js";
 import { decodeModel } from "../../src/1-decode/decode.js";
@@ -29,6 +28,7 @@ import { loadFloatModel } from "../../src/steps/onnxruntime.js";
 import type { CompileOptions } from "../../src/steps/settings.js";
 import { computeWitness } from "../../src/steps/witness.js";
 import { checkBackends } from "./equivalence.js";
+import { removeTempDir, tempDir } from "./temp.js";
 
 /** Op tests pin their scales (2^7 inputs, 2^7 weights) so their expected counts do not follow the defaults. */
 export const FIXED: CompileOptions = { inputRange: [-1, 1], inputScale: 7, paramScale: 7 };
@@ -40,11 +40,16 @@ export function uniform(r: () => number, n: number, lo = -1, hi = 1): Float64Arr
   return Float64Array.from({ length: n }, () => lo + (hi - lo) * r());
 }
 
+/** Write a model into a fresh temporary folder (removed after the test file's tests: temp.ts). */
 export function writeTempModel(bytes: Uint8Array, name = "model.onnx"): string {
-  const dir = mkdtempSync(join(tmpdir(), "zkmlc-op-"));
-  const path = join(dir, name);
+  const path = join(tempDir("zkmlc-op-"), name);
   writeFileSync(path, bytes);
   return path;
+}
+
+/** Remove a writeTempModel folder now (the op checks do, so that a file's builds do not pile up). */
+function removeTempModel(path: string): void {
+  removeTempDir(dirname(path));
 }
 
 /**
@@ -102,6 +107,14 @@ export async function checkAgainstFloat(
   opts: CompileOptions = FIXED,
 ): Promise<OpCheck> {
   const path = writeTempModel(bytes);
+  try {
+    return await checkAgainstFloatAt(path, samples, opts);
+  } finally {
+    removeTempModel(path);
+  }
+}
+
+async function checkAgainstFloatAt(path: string, samples: Sample[], opts: CompileOptions): Promise<OpCheck> {
   const { plan, graph } = await planModel(path, opts, readUnchecked);
   const float = await loadFloatModel(path, graph.inputs, graph.outputs);
   const inputs = plan.inputs.map((p) => {
@@ -158,6 +171,18 @@ export async function checkCircuit(
   opts: CompileOptions = FIXED,
 ): Promise<{ constraints: number }> {
   const path = writeTempModel(bytes);
+  try {
+    return await checkCircuitAt(path, samples, opts);
+  } finally {
+    removeTempModel(path);
+  }
+}
+
+async function checkCircuitAt(
+  path: string,
+  samples: Sample[],
+  opts: CompileOptions,
+): Promise<{ constraints: number }> {
   const dir = join(path, "..", "build");
   const { settings, plan } = await compile(path, dir, opts, undefined, readUnchecked);
   const build = await loadBuild(dir);

@@ -11,7 +11,7 @@ import {
 const r = rng(19);
 
 describe("Abs", () => {
-  it("sign test + one product: N + 1 constraints per element, exact", async () => {
+  it("sign test + one product: N + 1 constraints per element, exact", { tags: ["heavy"] }, async () => {
     const m = singleOp({ op: "Abs", inputs: [["x", [3, 4]]], output: [3, 4] });
     const s = Array.from({ length: 10 }, () => [uniform(r, 12)]);
     const { plan, maxError } = await checkAgainstFloat(m, s);

@@ -19,7 +19,9 @@ describe("Add", () => {
     expect(plan.tensors.at(-1)?.scale).toBe(7);
   });
 
-  it("signal + signal at different scales aligns them exactly (residual after a Gemm)", async () => {
+  it("signal + signal at different scales aligns them exactly (residual after a Gemm)", {
+    tags: ["heavy"],
+  }, async () => {
     const W = uniform(r, 9, -0.5, 0.5);
     const m = buildModel({
       nodes: [node("MatMul", ["x", "W"], ["h"], {}, "mm"), node("Add", ["h", "x"], ["y"], {}, "res")],

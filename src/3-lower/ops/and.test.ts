@@ -10,7 +10,9 @@ const BOOLS = { ...FIXED, inputRange: [0, 1] as [number, number] };
 const bits = (n: number) => Float64Array.from({ length: n }, () => (r() < 0.5 ? 1 : 0));
 
 describe("And", () => {
-  it("of two bool inputs with broadcasting: one product per element, exact; witness pinned", async () => {
+  it("of two bool inputs with broadcasting: one product per element, exact; witness pinned", {
+    tags: ["heavy"],
+  }, async () => {
     const m = typedModel({
       op: "And",
       inputs: [

@@ -48,7 +48,9 @@ describe("ArgMax", () => {
     });
   }
 
-  it("costs K − 1 Max2 (10-bit differences + 1) and 2·(K − 1) per output; the witness is pinned", async () => {
+  it("costs K − 1 Max2 (10-bit differences + 1) and 2·(K − 1) per output; the witness is pinned", {
+    tags: ["heavy"],
+  }, async () => {
     const m = typedModel({
       op: "ArgMax",
       inputs: [["x", [2, 5]]],

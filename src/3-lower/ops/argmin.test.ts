@@ -22,7 +22,9 @@ describe("ArgMin", () => {
     });
   }
 
-  it("ArgMax of −x: the same cost (3 Max2 of 11 + 3 zero tests per output)", async () => {
+  it("ArgMax of −x: the same cost (3 Max2 of 11 + 3 zero tests per output)", {
+    tags: ["heavy"],
+  }, async () => {
     const m = typedModel({ op: "ArgMin", inputs: [["x", [4, 2]]], outputs: [I64] });
     const s = [[grid(8)], [uniform(r, 8)]];
     const { plan } = await checkAgainstFloat(m, s);

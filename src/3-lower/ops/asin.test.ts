@@ -21,7 +21,9 @@ const samples = (lo: number, hi: number, seed: number) => {
 };
 
 describe("Asin", () => {
-  it("on an input proven within [-1, 1]: matches onnxruntime within the proven bound; circuit = reference", async () => {
+  it("on an input proven within [-1, 1]: matches onnxruntime within the proven bound; circuit = reference", {
+    tags: ["heavy"],
+  }, async () => {
     // pow2: the range check covers [lo, lo + 2^bits), here [-1, 0.99]
     const s = samples(-1, 0.99, 11);
     const { errorBound } = await checkAgainstFloat(m, s, over(-1, 0.99));

@@ -7,7 +7,9 @@ import {
 import { checkAgainstFloat, FIXED, singleOp } from "../../../test/support/op-check.js";
 
 describe("Atan", () => {
-  it("over [-1, 1] and [-12, 12]: matches onnxruntime within the proven bound; circuit = reference", async () => {
+  it("over [-1, 1] and [-12, 12]: matches onnxruntime within the proven bound; circuit = reference", {
+    tags: ["heavy"],
+  }, async () => {
     const { narrow, wide } = await checkElementwise({ op: "Atan", wide: [-12, 12] });
     expect(narrow.errorBound).toBeLessThan(2 ** -5);
     expect(wide.errorBound).toBeLessThan(2 ** -5);

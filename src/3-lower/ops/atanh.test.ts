@@ -21,7 +21,9 @@ const samples = (lo: number, hi: number, seed: number) => {
 };
 
 describe("Atanh", () => {
-  it("on an input proven within (-1, 1): matches onnxruntime within the proven bound; circuit = reference", async () => {
+  it("on an input proven within (-1, 1): matches onnxruntime within the proven bound; circuit = reference", {
+    tags: ["heavy"],
+  }, async () => {
     // pow2: the range check covers [lo, lo + 2^bits), here [-0.5, 0.49]
     const s = samples(-0.5, 0.49, 11);
     const { errorBound } = await checkAgainstFloat(m, s, over(-0.5, 0.49));

@@ -102,7 +102,7 @@ describe("AveragePool", () => {
     await checkAgainstFloat(m, samples(6, 25));
   });
 
-  it("compiles to a circuit where the pooling is free (followed by Relu)", async () => {
+  it("compiles to a circuit where the pooling is free (followed by Relu)", { tags: ["heavy"] }, async () => {
     const bytes = buildModel({
       nodes: [
         node(

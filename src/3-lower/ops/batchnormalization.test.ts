@@ -1,5 +1,4 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
@@ -10,6 +9,7 @@ import {
   singleOp,
   uniform,
 } from "../../../test/support/op-check.js";
+import { tempDir } from "../../../test/support/temp.js";
 import {
   type AttrValue,
   attr,
@@ -47,8 +47,10 @@ function signalStats(): Uint8Array {
   });
 }
 
+const tmp = tempDir("zkmlc-bn-");
+
 function writeTempJson(obj: unknown): string {
-  const dir = mkdtempSync(join(tmpdir(), "zkmlc-bn-"));
+  const dir = mkdtempSync(join(tmp, "calibration-"));
   const path = join(dir, "calibration.json");
   writeFileSync(path, JSON.stringify(obj));
   return path;
@@ -149,12 +151,14 @@ describe("BatchNormalization", () => {
     expect(plan.nodes[1]?.outputShapes).toEqual([[1, C, 2, 2]]);
   });
 
-  it("compiles to a circuit that costs only the input range checks", async () => {
+  it("compiles to a circuit that costs only the input range checks", { tags: ["heavy"] }, async () => {
     const { constraints } = await checkCircuit(bn({}, [1, C, 2]), samples(2, 2 * C));
     expect(constraints).toBe(2 * C * 9);
   });
 
-  it("statistics as graph inputs: a square root and a division per channel, within the proven bound", async () => {
+  it("statistics as graph inputs: a square root and a division per channel, within the proven bound", {
+    tags: ["heavy"],
+  }, async () => {
     const draw = (): Float64Array[] => [
       uniform(r, 2 * C * 3),
       uniform(r, C, 0.5, 1.5),

@@ -27,7 +27,7 @@ describe("Cast", () => {
     ["mixed signs", [-3, 3]],
     ["non-negative", [0, 3]],
     ["non-positive", [-3, 0]],
-  ])("to int64 truncates toward zero exactly (%s)", async (_, range) => {
+  ])("to int64 truncates toward zero exactly (%s)", { tags: ["heavy"] }, async (_, range) => {
     const { bytes, samples, opts } = castModel(DataType.INT64, range as number[]);
     // Values on integers and halves too, where truncation differs from rounding.
     samples.push([
@@ -42,7 +42,7 @@ describe("Cast", () => {
     await checkCircuit(bytes, samples.slice(-2), opts);
   });
 
-  it("to bool is [x != 0]", async () => {
+  it("to bool is [x != 0]", { tags: ["heavy"] }, async () => {
     const { bytes, opts } = castModel(DataType.BOOL);
     await checkCircuit(bytes, [[Float64Array.from([0, 1, -1, 0.5, 0, -2, 0, 3])]], opts);
   });

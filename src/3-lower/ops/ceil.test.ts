@@ -14,7 +14,7 @@ const r = rng(26);
 const WIDE = { ...FIXED, inputRange: [-4, 4] as [number, number] };
 
 describe("Ceil", () => {
-  it("is exact on the fixed-point values, at scale 0", async () => {
+  it("is exact on the fixed-point values, at scale 0", { tags: ["heavy"] }, async () => {
     const m = singleOp({ op: "Ceil", inputs: [["x", [8]]], output: [8] });
     const s = Array.from({ length: 10 }, () => [uniform(r, 8, -4, 4)]);
     const { plan } = await checkAgainstFloat(m, s, WIDE);

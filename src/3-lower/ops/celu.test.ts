@@ -8,7 +8,9 @@ import { checkAgainstFloat, rng, singleOp, uniform } from "../../../test/support
 import { attr } from "../../1-decode/onnx-builder.js";
 
 describe("Celu", () => {
-  it("alpha = 1 (default) and alpha = 2: max(x, 0) + a polynomial of alpha·(e^(min(x,0)/alpha) − 1)", async () => {
+  it("alpha = 1 (default) and alpha = 2: max(x, 0) + a polynomial of alpha·(e^(min(x,0)/alpha) − 1)", {
+    tags: ["heavy"],
+  }, async () => {
     const d = await checkElementwise({ op: "Celu", opset: 12 });
     expect(d.wide.errorBound).toBeLessThan(2 ** -5);
     await checkElementwise({ op: "Celu", attrs: { alpha: attr.float(2) }, seed: 11 });

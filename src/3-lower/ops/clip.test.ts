@@ -7,7 +7,9 @@ const samples = (n: number, ...sizes: number[]) =>
   Array.from({ length: n }, () => sizes.map((s) => uniform(r, s)));
 
 describe("Clip", () => {
-  it("constant min and max as inputs (opset 13): one Max2 per bound and element", async () => {
+  it("constant min and max as inputs (opset 13): one Max2 per bound and element", {
+    tags: ["heavy"],
+  }, async () => {
     const m = singleOp({
       op: "Clip",
       inputs: [["x", [3, 4]]],
@@ -51,7 +53,7 @@ describe("Clip", () => {
     await checkAgainstFloat(none, samples(3, 5));
   });
 
-  it("min and max as signals (as in the ONNX node tests)", async () => {
+  it("min and max as signals (as in the ONNX node tests)", { tags: ["heavy"] }, async () => {
     const m = singleOp({
       op: "Clip",
       inputs: [

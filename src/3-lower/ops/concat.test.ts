@@ -26,7 +26,9 @@ describe("Concat", () => {
     expect(maxError).toBeLessThanOrEqual(2 ** -8);
   });
 
-  it("mixes signals and constants (constants become biases at the signal scale)", async () => {
+  it("mixes signals and constants (constants become biases at the signal scale)", {
+    tags: ["heavy"],
+  }, async () => {
     const m = opModel({
       op: "Concat",
       inputs: [

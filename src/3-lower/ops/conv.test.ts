@@ -120,7 +120,9 @@ describe("Conv", () => {
     expect(maxError).toBeLessThanOrEqual(errorBound);
   });
 
-  it("weights as a graph input: one product constraint per multiply-accumulate", async () => {
+  it("weights as a graph input: one product constraint per multiply-accumulate", {
+    tags: ["heavy"],
+  }, async () => {
     const model = singleOp({
       op: "Conv",
       inputs: [
@@ -136,7 +138,9 @@ describe("Conv", () => {
     expect(constraints).toBe((16 + 8) * 9 + 2 * 4 * 4); // 9-bit input checks, 32 products
   });
 
-  it("compiles to a circuit: free with constant weights, the witness matches the reference", async () => {
+  it("compiles to a circuit: free with constant weights, the witness matches the reference", {
+    tags: ["heavy"],
+  }, async () => {
     // Conv -> Relu, so the outputs are not linear in the inputs (a linear output would leave a
     // linear constraint between public signals that --O2 cannot remove).
     const model = buildModel({

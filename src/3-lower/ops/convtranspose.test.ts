@@ -62,7 +62,9 @@ describe("ConvTranspose", () => {
     );
   });
 
-  it("compiles to a circuit (followed by Relu): the transposed convolution itself is free", async () => {
+  it("compiles to a circuit (followed by Relu): the transposed convolution itself is free", {
+    tags: ["heavy"],
+  }, async () => {
     const bytes = buildModel({
       nodes: [
         node("ConvTranspose", ["x", "W"], ["c"], { strides: attr.ints([2, 2]) }, "n0"),

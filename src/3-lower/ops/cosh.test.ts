@@ -7,7 +7,9 @@ import {
 import { checkAgainstFloat, FIXED, singleOp } from "../../../test/support/op-check.js";
 
 describe("Cosh", () => {
-  it("over [-1, 1] and [-4, 4]: matches onnxruntime within the proven bound; circuit = reference", async () => {
+  it("over [-1, 1] and [-4, 4]: matches onnxruntime within the proven bound; circuit = reference", {
+    tags: ["heavy"],
+  }, async () => {
     // exact input checks: their bounds are the calibrated range (a pow2 range check widens [-4, 4] to [-4, 12))
     const { narrow, wide } = await checkElementwise({ op: "Cosh", wide: [-4, 4], check: "exact" });
     expect(narrow.errorBound).toBeLessThan(2 ** -4);

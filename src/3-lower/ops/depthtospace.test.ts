@@ -23,7 +23,7 @@ describe("DepthToSpace", () => {
     expect(maxError).toBeLessThanOrEqual(2 ** -8);
   });
 
-  it("compiles a permutation of the input", async () => {
+  it("compiles a permutation of the input", { tags: ["heavy"] }, async () => {
     const m = model([1, 4, 2, 2], 2, "CRD");
     const s = samples(r, [[1, 4, 2, 2]], 2);
     const { plan } = await checkAgainstFloat(m, s);

@@ -16,7 +16,9 @@ function pairs(n: number, na: number, nb: number, lo: number, hi: number, signed
 }
 
 describe("Div", () => {
-  it("by a constant is free: a multiplication by the reciprocal (exact for powers of two)", async () => {
+  it("by a constant is free: a multiplication by the reciprocal (exact for powers of two)", {
+    tags: ["heavy"],
+  }, async () => {
     const m = singleOp({
       op: "Div",
       inputs: [["x", [2, 3]]],
@@ -33,7 +35,9 @@ describe("Div", () => {
     expect((await checkCircuit(half, [[uniform(r, 4)]])).constraints).toBe(4 * 9);
   });
 
-  it("by a positive signal with broadcasting: rounded quotient within the proven bound", async () => {
+  it("by a positive signal with broadcasting: rounded quotient within the proven bound", {
+    tags: ["heavy"],
+  }, async () => {
     const m = singleOp({
       op: "Div",
       inputs: [
@@ -51,7 +55,7 @@ describe("Div", () => {
     expect(c.constraints).toBeGreaterThan(6 * 9);
   });
 
-  it("by a negative signal (negated, free) and by a constant numerator", async () => {
+  it("by a negative signal (negated, free) and by a constant numerator", { tags: ["heavy"] }, async () => {
     const m = singleOp({
       op: "Div",
       inputs: [
@@ -93,7 +97,9 @@ describe("Div", () => {
     await expect(checkAgainstFloat(z, [])).rejects.toMatchObject({ code: "non-finite" });
   });
 
-  it("integer Div by constants truncates toward zero exactly (any sign, non-power-of-two divisors)", async () => {
+  it("integer Div by constants truncates toward zero exactly (any sign, non-power-of-two divisors)", {
+    tags: ["heavy"],
+  }, async () => {
     const m = typedModel({
       op: "Div",
       inputs: [["a", [2, 4], DataType.INT32]],
@@ -110,7 +116,9 @@ describe("Div", () => {
     await checkCircuit(m, samples, opts);
   });
 
-  it("integer Div of a non-negative input by a power of two is one floor shift", async () => {
+  it("integer Div of a non-negative input by a power of two is one floor shift", {
+    tags: ["heavy"],
+  }, async () => {
     const m = typedModel({
       op: "Div",
       inputs: [["a", [3], DataType.INT64]],
@@ -125,7 +133,9 @@ describe("Div", () => {
     expect((await checkCircuit(m, samples, opts)).constraints).toBe(3 * 7 + 3 * 11);
   });
 
-  it("integer Div by a signal truncates toward zero exactly: positive divisors, numerators of any sign; pinned", async () => {
+  it("integer Div by a signal truncates toward zero exactly: positive divisors, numerators of any sign; pinned", {
+    tags: ["heavy"],
+  }, async () => {
     const m = typedModel({
       op: "Div",
       inputs: [
@@ -146,7 +156,9 @@ describe("Div", () => {
     expect(await witnessMutations(m, samples.slice(0, 1), opts)).toEqual([]);
   });
 
-  it("integer Div by a negative signal, uint types, broadcasting and a constant numerator", async () => {
+  it("integer Div by a negative signal, uint types, broadcasting and a constant numerator", {
+    tags: ["heavy"],
+  }, async () => {
     const neg = typedModel({
       op: "Div",
       inputs: [

@@ -39,7 +39,9 @@ describe("Einsum", () => {
     await check("->", [[]], []);
   });
 
-  it("matmul, trace, total sum, outer product, bilinear form with a constant, implicit output", async () => {
+  it("matmul, trace, total sum, outer product, bilinear form with a constant, implicit output", {
+    tags: ["heavy"],
+  }, async () => {
     await check(
       "ij,jk->ik",
       [
@@ -86,7 +88,9 @@ describe("Einsum", () => {
     await checkCircuit(bilinear, s.slice(0, 1));
   });
 
-  it("costs one constraint per product and sums operands' private labels first", async () => {
+  it("costs one constraint per product and sums operands' private labels first", {
+    tags: ["heavy"],
+  }, async () => {
     const dot = model("i,i->", [[5], [5]], []);
     const s = [[uniform(r, 5), uniform(r, 5)]];
     expect((await checkCircuit(dot, s)).constraints).toBe(10 * 9 + 5);

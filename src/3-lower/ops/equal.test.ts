@@ -10,7 +10,9 @@ const F = DataType.FLOAT;
 const grid = (n: number) => Float64Array.from({ length: n }, () => (Math.floor(r() * 4) - 2) / 8);
 
 describe("Equal", () => {
-  it("of two broadcast signals: IsZero of a − b (2 per element), exact on the grid", async () => {
+  it("of two broadcast signals: IsZero of a − b (2 per element), exact on the grid", {
+    tags: ["heavy"],
+  }, async () => {
     const m = typedModel({
       op: "Equal",
       inputs: [

@@ -15,7 +15,7 @@ describe("Erf", () => {
     expect(erfc(6) / 2.151973671249892e-17).toBeCloseTo(1, 10);
   });
 
-  it("matches onnxruntime within the proven bound; circuit = reference", async () => {
+  it("matches onnxruntime within the proven bound; circuit = reference", { tags: ["heavy"] }, async () => {
     const { narrow, wide } = await checkElementwise({ op: "Erf" });
     expect(narrow.errorBound).toBeLessThan(2 ** -5);
     expect(wide.errorBound).toBeLessThan(2 ** -5);

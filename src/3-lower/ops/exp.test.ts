@@ -7,7 +7,9 @@ import {
 import { checkAgainstFloat, FIXED, rng, singleOp, uniform } from "../../../test/support/op-check.js";
 
 describe("Exp", () => {
-  it("over [-1, 1] and [-12, 3] (clamped below where cheaper): matches onnxruntime; circuit = reference", async () => {
+  it("over [-1, 1] and [-12, 3] (clamped below where cheaper): matches onnxruntime; circuit = reference", {
+    tags: ["heavy"],
+  }, async () => {
     // exact input checks: their bounds are the calibrated range (a pow2 range check widens it up to 2×)
     const { narrow, wide } = await checkElementwise({ op: "Exp", wide: [-12, 3], check: "exact" });
     expect(narrow.errorBound).toBeLessThan(2 ** -4);

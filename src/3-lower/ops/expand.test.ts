@@ -23,7 +23,7 @@ describe("Expand", () => {
     expect(plan.nodes[0]?.prims).toEqual([]);
   });
 
-  it("compiles (followed by a Relu, since outputs repeat)", async () => {
+  it("compiles (followed by a Relu, since outputs repeat)", { tags: ["heavy"] }, async () => {
     await checkCircuit(model([2, 1], [2, 3], "Relu"), samples(r, [[2, 1]], 2));
   });
 

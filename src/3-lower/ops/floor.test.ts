@@ -14,7 +14,9 @@ const r = rng(25);
 const WIDE = { ...FIXED, inputRange: [-4, 4] as [number, number] };
 
 describe("Floor", () => {
-  it("is exact on the fixed-point values (also at ties and negatives): N + 3 constraints per element", async () => {
+  it("is exact on the fixed-point values (also at ties and negatives): N + 3 constraints per element", {
+    tags: ["heavy"],
+  }, async () => {
     const m = singleOp({ op: "Floor", inputs: [["x", [8]]], output: [8] });
     const s = Array.from({ length: 10 }, () => [uniform(r, 8, -4, 4)]);
     const { plan } = await checkAgainstFloat(m, s, WIDE);

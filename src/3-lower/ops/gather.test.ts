@@ -37,7 +37,7 @@ describe("Gather", () => {
     expect(maxError).toBeLessThanOrEqual(2 ** -8);
   });
 
-  it("compiles repeated rows (here followed by a Relu)", async () => {
+  it("compiles repeated rows (here followed by a Relu)", { tags: ["heavy"] }, async () => {
     const m = gatherModel([0, 2, 0], [3], 0, "Relu");
     await checkCircuit(m, samples(r, [[3, 4, 2]], 2));
   });
@@ -63,7 +63,9 @@ const table = (type: DataType, values: ArrayLike<number>) =>
 const WIDE = { ...FIXED, inputRange: [-5, 4] as [number, number] };
 
 describe("Gather with indices computed from the input", () => {
-  it("from a constant table (an embedding): free selection, exact for integers, 9 per checked index", async () => {
+  it("from a constant table (an embedding): free selection, exact for integers, 9 per checked index", {
+    tags: ["heavy"],
+  }, async () => {
     const s = Array.from({ length: 6 }, () => [ints(r, 4, -5, 4)]);
     const intTable = table(
       I64,
@@ -79,7 +81,9 @@ describe("Gather with indices computed from the input", () => {
     expect(plan.tensors.at(-1)?.scale).toBe(7);
   });
 
-  it("has no witness for an index inside the calibrated range but outside the axis", async () => {
+  it("has no witness for an index inside the calibrated range but outside the axis", {
+    tags: ["heavy"],
+  }, async () => {
     const m = table(
       I64,
       Array.from({ length: 15 }, (_, k) => k),
@@ -91,7 +95,9 @@ describe("Gather with indices computed from the input", () => {
     for (const bad of [5n, 7n, 10n]) expect(await hasWitness(m, [[0n, bad, 2n, -5n]], WIDE)).toBe(false);
   });
 
-  it("from signal data on axis 1: one product per extra position; every witness signal pinned", async () => {
+  it("from signal data on axis 1: one product per extra position; every witness signal pinned", {
+    tags: ["heavy"],
+  }, async () => {
     // i ∈ [-4, 3] is proven (3-bit check) and lies in [-4, 4): no membership check, OneHot(8, 0) costs 6;
     // k and k − 4 select the same column, so each output has 4 positions and 3 products.
     const m = buildModel({
@@ -108,7 +114,9 @@ describe("Gather with indices computed from the input", () => {
     expect(await witnessMutations(m, s.slice(0, 1), opts)).toEqual([]);
   });
 
-  it("from an ArgMax: proven in range, so the one-hot needs no membership check", async () => {
+  it("from an ArgMax: proven in range, so the one-hot needs no membership check", {
+    tags: ["heavy"],
+  }, async () => {
     const m = buildModel({
       nodes: [
         node("ArgMax", ["x"], ["a"], { axis: attr.int(1), keepdims: attr.int(0) }, "am"),

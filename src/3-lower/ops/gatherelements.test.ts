@@ -31,7 +31,7 @@ describe("GatherElements", () => {
     expect(maxError).toBeLessThanOrEqual(2 ** -8);
   });
 
-  it("compiles a permutation of the input", async () => {
+  it("compiles a permutation of the input", { tags: ["heavy"] }, async () => {
     const m = model([2, 1, 0, 0, 2, 1, 1, 0, 2], [3, 3], 1);
     const s = samples(r, [[3, 3]], 2);
     const { plan } = await checkAgainstFloat(m, s);
@@ -58,7 +58,9 @@ const computed = buildModel({
 const OPTS = { ...FIXED, inputRange: [-3, 2] as [number, number] };
 
 describe("GatherElements with indices computed from the input", () => {
-  it("selects from signals: OneHot(6, 1) and 2 products per element, exact on integers, every signal pinned", async () => {
+  it("selects from signals: OneHot(6, 1) and 2 products per element, exact on integers, every signal pinned", {
+    tags: ["heavy"],
+  }, async () => {
     const s = Array.from({ length: 5 }, () => [uniform(r, 9, -3, 2), ints(r, 6, -3, 2)]);
     const { maxError } = await checkAgainstFloat(computed, s, OPTS);
     expect(maxError).toBeLessThanOrEqual(2 ** -8);
@@ -76,7 +78,9 @@ describe("GatherElements with indices computed from the input", () => {
     expect(circuit).toEqual(float);
   });
 
-  it("has no witness for an index inside the calibrated range but outside the axis", async () => {
+  it("has no witness for an index inside the calibrated range but outside the axis", {
+    tags: ["heavy"],
+  }, async () => {
     const zeros = new Array<bigint>(9).fill(0n);
     expect(await hasWitness(computed, [zeros, [0n, 1n, 2n, -3n, -1n, 0n]], OPTS)).toBe(true);
     expect(await hasWitness(computed, [zeros, [0n, 1n, 2n, 3n, -1n, 0n]], OPTS)).toBe(false);
@@ -85,7 +89,9 @@ describe("GatherElements with indices computed from the input", () => {
     ).rejects.toMatchObject({ code: "input-out-of-range" });
   });
 
-  it("of an ArgMax along the same axis is the row maximum (exact one-hot, no membership check)", async () => {
+  it("of an ArgMax along the same axis is the row maximum (exact one-hot, no membership check)", {
+    tags: ["heavy"],
+  }, async () => {
     const m = buildModel({
       nodes: [
         node("ArgMax", ["x"], ["a"], { axis: attr.int(1) }, "am"),
@@ -102,7 +108,9 @@ describe("GatherElements with indices computed from the input", () => {
     await checkCircuit(m, s.slice(0, 2));
   });
 
-  it("from a constant table is free (the tree pattern: a feature index picked by a comparison)", async () => {
+  it("from a constant table is free (the tree pattern: a feature index picked by a comparison)", {
+    tags: ["heavy"],
+  }, async () => {
     // feature = t[c] with c = [x0 > 0] ∈ {0, 1}: a free two-way one-hot; then x[feature]
     const m = buildModel({
       nodes: [

@@ -35,7 +35,7 @@ describe("GatherND", () => {
     expect(maxError).toBeLessThanOrEqual(2 ** -8);
   });
 
-  it("with constant indices is free wiring: only the input's range checks", async () => {
+  it("with constant indices is free wiring: only the input's range checks", { tags: ["heavy"] }, async () => {
     // x [2, 2, 2] (9-bit checks at scale 7 for [-1, 1]); the tuples permute its two-element rows
     const m = constModel([2, 2, 2], [1, 1, 0, 1, 1, 0, 0, 0], [4, 2]);
     const s = samples(r, [[2, 2, 2]], 2);
@@ -71,7 +71,9 @@ const computed = buildModel({
 const OPTS = { ...FIXED, inputRange: [-2, 1] as [number, number] };
 
 describe("GatherND with indices computed from the input", () => {
-  it("selects slices from signals: one-hots per component, products to combine, exact for integers", async () => {
+  it("selects slices from signals: one-hots per component, products to combine, exact for integers", {
+    tags: ["heavy"],
+  }, async () => {
     const s = Array.from({ length: 6 }, () => [uniform(r, 60, -2, 1), ints(r, 4, -2, 1)]);
     const { maxError } = await checkAgainstFloat(computed, s, OPTS);
     expect(maxError).toBeLessThanOrEqual(2 ** -8);
@@ -91,7 +93,7 @@ describe("GatherND with indices computed from the input", () => {
     expect(circuit).toEqual(float);
   });
 
-  it("has no witness for a tuple component outside its dimension", async () => {
+  it("has no witness for a tuple component outside its dimension", { tags: ["heavy"] }, async () => {
     // i ∈ [-4, 3] calibrated (3 bits): both components need a membership check
     const opts = { ...FIXED, inputRange: [-4, 3] as [number, number] };
     const zeros = new Array<bigint>(60).fill(0n);
@@ -103,7 +105,7 @@ describe("GatherND with indices computed from the input", () => {
     ).rejects.toMatchObject({ code: "input-out-of-range" });
   });
 
-  it("from a constant table: free selection after the one-hots", async () => {
+  it("from a constant table: free selection after the one-hots", { tags: ["heavy"] }, async () => {
     const m = typedModel({
       op: "GatherND",
       inputs: [["i", [3, 2], I64]],
@@ -119,7 +121,9 @@ describe("GatherND with indices computed from the input", () => {
     expect(constraints).toBe(6 * 2 + 3 * (2 + 2 + 9));
   });
 
-  it("with a batch index fixed by the graph (TF's BatchGatherND) costs only the varying component's one-hot", async () => {
+  it("with a batch index fixed by the graph (TF's BatchGatherND) costs only the varying component's one-hot", {
+    tags: ["heavy"],
+  }, async () => {
     // indices = Concat(zeros, i) along the last axis: component 0 is always 0, so no products combine
     const m = buildModel({
       nodes: [
@@ -143,7 +147,7 @@ describe("GatherND with indices computed from the input", () => {
     await checkCircuit(m, s.slice(0, 2), opts);
   });
 
-  it("with batch_dims 1: each batch selects within its own slice", async () => {
+  it("with batch_dims 1: each batch selects within its own slice", { tags: ["heavy"] }, async () => {
     // x [2, 3, 2], i [2, 2, 1]: tuple (b, t) selects x[b, i[b, t]], a row of 2
     const m = typedModel({
       op: "GatherND",

@@ -8,13 +8,15 @@ import { checkAgainstFloat, rng, singleOp, uniform } from "../../../test/support
 import { geluF } from "./gelu.js";
 
 describe("Gelu", () => {
-  it('approximate = "none" (default): max(x, 0) + a polynomial of gelu(−|x|); circuit = reference', async () => {
+  it('approximate = "none" (default): max(x, 0) + a polynomial of gelu(−|x|); circuit = reference', {
+    tags: ["heavy"],
+  }, async () => {
     const { narrow, wide } = await checkElementwise({ op: "Gelu", opset: 20 });
     expect(narrow.errorBound).toBeLessThan(2 ** -5);
     expect(wide.errorBound).toBeLessThan(2 ** -5);
   });
 
-  it('approximate = "tanh"', async () => {
+  it('approximate = "tanh"', { tags: ["heavy"] }, async () => {
     const { wide } = await checkElementwise({
       op: "Gelu",
       opset: 20,

@@ -37,7 +37,9 @@ describe("Gemm", () => {
     await checkAgainstFloat(model, samples(10, 4));
   });
 
-  it("is free in the circuit: only the private input range checks cost constraints", async () => {
+  it("is free in the circuit: only the private input range checks cost constraints", {
+    tags: ["heavy"],
+  }, async () => {
     // 3 outputs of 4 inputs: with more outputs than inputs the outputs would be linearly dependent and
     // one linear constraint among public signals would have to stay.
     const model = singleOp({
@@ -50,7 +52,9 @@ describe("Gemm", () => {
     expect(constraints).toBe(4 * 9); // [-1, 1] at 2^7 is [-128, 128]: 9-bit checks, and no product constraint
   });
 
-  it("A and B signals (the ONNX node tests' variants): alpha, beta, transposes, C signal or constant", async () => {
+  it("A and B signals (the ONNX node tests' variants): alpha, beta, transposes, C signal or constant", {
+    tags: ["heavy"],
+  }, async () => {
     const signals = (
       a: number[],
       b: number[],

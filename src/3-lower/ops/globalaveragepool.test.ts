@@ -27,7 +27,7 @@ describe("GlobalAveragePool", () => {
     );
   });
 
-  it("compiles to a circuit that costs only the input range checks", async () => {
+  it("compiles to a circuit that costs only the input range checks", { tags: ["heavy"] }, async () => {
     const bytes = singleOp({ op: "GlobalAveragePool", inputs: [["x", [1, 2, 3, 3]]], output: [1, 2, 1, 1] });
     const { constraints } = await checkCircuit(bytes, samples(2, 18));
     expect(constraints).toBe(18 * 9);

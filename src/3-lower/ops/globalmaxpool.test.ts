@@ -20,7 +20,7 @@ describe("GlobalMaxPool", () => {
     );
   });
 
-  it("compiles to (positions − 1)·(width + 1) constraints per channel", async () => {
+  it("compiles to (positions − 1)·(width + 1) constraints per channel", { tags: ["heavy"] }, async () => {
     const bytes = singleOp({ op: "GlobalMaxPool", inputs: [["x", [1, 2, 2, 3]]], output: [1, 2, 1, 1] });
     const { plan } = await checkAgainstFloat(bytes, samples(2, 12));
     const lo = plan.tensors[0]?.lo[0] ?? 0n;

@@ -15,7 +15,9 @@ const grid = (n: number) =>
   );
 
 describe("Greater", () => {
-  it("of two broadcast signals: [a − b − 1 >= 0], 10 bits per element, exact on the grid; witness pinned", async () => {
+  it("of two broadcast signals: [a − b − 1 >= 0], 10 bits per element, exact on the grid; witness pinned", {
+    tags: ["heavy"],
+  }, async () => {
     const m = typedModel({
       op: "Greater",
       inputs: [

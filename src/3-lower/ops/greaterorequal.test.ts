@@ -8,7 +8,9 @@ const B = DataType.BOOL;
 const grid = (n: number) => Float64Array.from({ length: n }, () => (Math.floor(r() * 8) - 4) / 16);
 
 describe("GreaterOrEqual", () => {
-  it("of two signals and with constants on either side: exact on the grid (ties included)", async () => {
+  it("of two signals and with constants on either side: exact on the grid (ties included)", {
+    tags: ["heavy"],
+  }, async () => {
     const m = typedModel({
       op: "GreaterOrEqual",
       inputs: [

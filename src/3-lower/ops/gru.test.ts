@@ -62,7 +62,9 @@ describe("GRU", () => {
     ).toEqual(["rec/t1/rh", "rec/t1/z(h-hh)"]);
   });
 
-  it("compiles: witness equals the reference, r1cs satisfied, every signal pinned", async () => {
+  it("compiles: witness equals the reference, r1cs satisfied, every signal pinned", {
+    tags: ["heavy"],
+  }, async () => {
     const m: RecurrentModel = { ...base, seq: 2, batch: 1, hidden: 2 };
     await checkRecurrentCircuit(m, r);
   });

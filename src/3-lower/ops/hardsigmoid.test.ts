@@ -7,7 +7,9 @@ import {
 import { attr } from "../../1-decode/onnx-builder.js";
 
 describe("HardSigmoid", () => {
-  it("defaults (0.2, 0.5) and alpha = 0.5, beta = 0.6: two ReLUs, exact up to rounding", async () => {
+  it("defaults (0.2, 0.5) and alpha = 0.5, beta = 0.6: two ReLUs, exact up to rounding", {
+    tags: ["heavy"],
+  }, async () => {
     const d = await checkElementwise({ op: "HardSigmoid", opset: 6 });
     expect(d.wide.plan.nodes[0]?.prims.filter((p) => p.kind === "rescale")).toHaveLength(2);
     expect(d.wide.errorBound).toBeLessThan(0.1);
@@ -18,7 +20,9 @@ describe("HardSigmoid", () => {
     });
   });
 
-  it("a side the bounds rule out is skipped (inputs in [-1, 1] never reach 0 or 1)", async () => {
+  it("a side the bounds rule out is skipped (inputs in [-1, 1] never reach 0 or 1)", {
+    tags: ["heavy"],
+  }, async () => {
     const { narrow } = await checkElementwise({ op: "HardSigmoid", check: "exact" });
     expect(narrow.plan.nodes[0]?.prims.map((p) => p.kind)).toEqual(["affine", "rescale"]);
   });

@@ -6,7 +6,9 @@ import {
 } from "../../../test/support/activation-table.js";
 
 describe("HardSwish", () => {
-  it("x · HardSigmoid(x) (1/6, 1/2): two ReLUs and one product; circuit = reference", async () => {
+  it("x · HardSigmoid(x) (1/6, 1/2): two ReLUs and one product; circuit = reference", {
+    tags: ["heavy"],
+  }, async () => {
     const { wide } = await checkElementwise({ op: "HardSwish", opset: 14 });
     expect(wide.plan.nodes[0]?.prims.filter((p) => p.kind === "mul")).toHaveLength(1);
     expect(wide.maxError).toBeLessThan(0.05);

@@ -49,7 +49,7 @@ describe("InstanceNormalization", () => {
     );
   });
 
-  it("compiles to a circuit whose count matches the plan", async () => {
+  it("compiles to a circuit whose count matches the plan", { tags: ["heavy"] }, async () => {
     await checkCircuit(inorm([1, 2, 2, 2], 0.01), [...samples(2, 8), [new Float64Array(8).fill(0.5)]]);
   });
 

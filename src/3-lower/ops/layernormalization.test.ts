@@ -114,7 +114,9 @@ describe("LayerNormalization", () => {
     );
   });
 
-  it("compiles to a circuit whose count matches the plan, on extreme inputs too", async () => {
+  it("compiles to a circuit whose count matches the plan, on extreme inputs too", {
+    tags: ["heavy"],
+  }, async () => {
     const bytes = ln([2, 4], [4]);
     const { constraints } = await checkCircuit(bytes, [...samples(2, 8), ...extremes(8, 4)]);
     expect(constraints).toBeGreaterThan(8 * 9);

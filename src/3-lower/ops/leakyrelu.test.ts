@@ -7,7 +7,9 @@ import {
 import { type AttrValue, attr } from "../../1-decode/onnx-builder.js";
 
 describe("LeakyRelu", () => {
-  it("alpha = 0.01 (default), 0.1, 2 and -0.5: exact, the ReLU's N + 1 constraints per element", async () => {
+  it("alpha = 0.01 (default), 0.1, 2 and -0.5: exact, the ReLU's N + 1 constraints per element", {
+    tags: ["heavy"],
+  }, async () => {
     for (const [alpha, seed] of [
       [undefined, 1],
       [0.1, 2],

@@ -10,7 +10,9 @@ import {
 } from "../../../test/support/op-check.js";
 
 describe("Log", () => {
-  it("on an input proven positive: matches onnxruntime within the proven bound; circuit = reference", async () => {
+  it("on an input proven positive: matches onnxruntime within the proven bound; circuit = reference", {
+    tags: ["heavy"],
+  }, async () => {
     const r = rng(8);
     const m = singleOp({ op: "Log", inputs: [["x", [2, 4]]], output: [2, 4] });
     const opts = { ...FIXED, inputRange: [0.5, 8] as [number, number] };

@@ -37,7 +37,7 @@ describe("LogSoftmax", () => {
     await checkAgainstFloat(model([2, 2, 3], 1, 11), [[uniform(r, 12)], [uniform(r, 12)]]);
   });
 
-  it("compiles: witness = reference, count = estimate", async () => {
+  it("compiles: witness = reference, count = estimate", { tags: ["heavy"] }, async () => {
     const opts = { ...FIXED, inputRange: [-3, 3] as [number, number] };
     await checkCircuit(model([2, 3]), [[uniform(r, 6, -3, 3)]], opts);
   });

@@ -74,7 +74,9 @@ describe("LSTM", () => {
     ).toEqual(["rec/t1/H", "rec/t1/fC", "rec/t1/ic"]);
   });
 
-  it("compiles: witness equals the reference, r1cs satisfied, every signal pinned", async () => {
+  it("compiles: witness equals the reference, r1cs satisfied, every signal pinned", {
+    tags: ["heavy"],
+  }, async () => {
     const m: RecurrentModel = { ...base, seq: 2, batch: 1, hidden: 2, peepholes: true };
     const constraints = await checkRecurrentCircuit(m, r);
     // The direct backend makes --O2's system without circom's elimination, whose time grows with the cube

@@ -49,7 +49,7 @@ describe("MatMul", () => {
     );
   });
 
-  it("compiles to a circuit whose witness equals the reference", async () => {
+  it("compiles to a circuit whose witness equals the reference", { tags: ["heavy"] }, async () => {
     const m = singleOp({
       op: "MatMul",
       inputs: [["x", [1, 6]]],
@@ -59,7 +59,9 @@ describe("MatMul", () => {
     expect((await checkCircuit(m, [[uniform(r, 6)]])).constraints).toBe(6 * 9);
   });
 
-  it("signal × signal: one constraint per product, numpy batch broadcasting and 1-D operands", async () => {
+  it("signal × signal: one constraint per product, numpy batch broadcasting and 1-D operands", {
+    tags: ["heavy"],
+  }, async () => {
     const two = (a: number[], b: number[], out: number[]) =>
       singleOp({
         op: "MatMul",
@@ -107,7 +109,9 @@ describe("MatMul", () => {
     expect((await checkCircuit(m, s)).constraints).toBe(12 * 9 + 2 * 3 * 2);
   });
 
-  it("A·A computes each distinct product once; a batched constant operand is free", async () => {
+  it("A·A computes each distinct product once; a batched constant operand is free", {
+    tags: ["heavy"],
+  }, async () => {
     const m = singleOp({ op: "MatMul", inputs: [["x", [3, 3]]], nodeInputs: ["x", "x"], output: [3, 3] });
     const s = [[uniform(r, 9)]];
     await checkAgainstFloat(m, s);

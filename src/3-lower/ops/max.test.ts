@@ -6,7 +6,7 @@ const samples = (n: number, ...sizes: number[]) =>
   Array.from({ length: n }, () => sizes.map((s) => uniform(r, s)));
 
 describe("Max", () => {
-  it("of three broadcast signals: two Max2 per element, exact", async () => {
+  it("of three broadcast signals: two Max2 per element, exact", { tags: ["heavy"] }, async () => {
     const m = singleOp({
       op: "Max",
       inputs: [
@@ -23,7 +23,7 @@ describe("Max", () => {
     expect((await checkCircuit(m, s.slice(0, 2))).constraints).toBe(11 * 9 + 6 * 2 * 11);
   });
 
-  it("with constants (merged, compared last) and with one input", async () => {
+  it("with constants (merged, compared last) and with one input", { tags: ["heavy"] }, async () => {
     const m = singleOp({
       op: "Max",
       inputs: [["a", [4]]],

@@ -107,7 +107,7 @@ describe("MaxPool", () => {
     expect(plan.tensors.at(-1)?.scale).toBe(14);
   });
 
-  it("compiles to a circuit of (k−1)·(width+1) constraints per output", async () => {
+  it("compiles to a circuit of (k−1)·(width+1) constraints per output", { tags: ["heavy"] }, async () => {
     const bytes = pool([1, 1, 4, 4], [1, 1, 2, 2], {
       kernel_shape: attr.ints([2, 2]),
       strides: attr.ints([2, 2]),
@@ -121,7 +121,9 @@ describe("MaxPool", () => {
     expect(constraints).toBe(16 * 9 + 4 * 3 * (width + 1));
   });
 
-  it("two pools in one circuit, the second with padding (windows of 2 and 4 elements)", async () => {
+  it("two pools in one circuit, the second with padding (windows of 2 and 4 elements)", {
+    tags: ["heavy"],
+  }, async () => {
     const bytes = buildModel({
       nodes: [
         node("MaxPool", ["x"], ["a"], { kernel_shape: attr.ints([2, 2]) }, "p1"),

@@ -6,7 +6,9 @@ const samples = (n: number, ...sizes: number[]) =>
   Array.from({ length: n }, () => sizes.map((s) => uniform(r, s)));
 
 describe("Mean", () => {
-  it("of two inputs is exact at scale + 1; of three at scale + param scale", async () => {
+  it("of two inputs is exact at scale + 1; of three at scale + param scale", {
+    tags: ["heavy"],
+  }, async () => {
     const two = singleOp({
       op: "Mean",
       inputs: [

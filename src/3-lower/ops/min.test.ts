@@ -7,7 +7,9 @@ const samples = (n: number, ...sizes: number[]) =>
   Array.from({ length: n }, () => sizes.map((s) => uniform(r, s)));
 
 describe("Min", () => {
-  it("of two broadcast signals (negations free): one Max2 per element, exact", async () => {
+  it("of two broadcast signals (negations free): one Max2 per element, exact", {
+    tags: ["heavy"],
+  }, async () => {
     const m = singleOp({
       op: "Min",
       inputs: [
@@ -22,7 +24,7 @@ describe("Min", () => {
     expect((await checkCircuit(m, s.slice(0, 2))).constraints).toBe(8 * 9 + 6 * 11);
   });
 
-  it("aligns inputs at different scales and takes a constant", async () => {
+  it("aligns inputs at different scales and takes a constant", { tags: ["heavy"] }, async () => {
     const m = buildModel({
       nodes: [node("Mul", ["x", "w"], ["h"], {}, "scale"), node("Min", ["x", "h", "k"], ["y"], {}, "min")],
       initializers: [tensorProto("w", [3], uniform(r, 3)), tensorProto("k", [3], uniform(r, 3))],

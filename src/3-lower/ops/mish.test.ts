@@ -7,7 +7,9 @@ import {
 import { mishF } from "./mish.js";
 
 describe("Mish", () => {
-  it("max(x, 0) + a polynomial with a segment boundary at 0: matches onnxruntime; circuit = reference", async () => {
+  it("max(x, 0) + a polynomial with a segment boundary at 0: matches onnxruntime; circuit = reference", {
+    tags: ["heavy"],
+  }, async () => {
     const { narrow, wide } = await checkElementwise({ op: "Mish", opset: 18, wide: [-20, 20] });
     expect(narrow.errorBound).toBeLessThan(2 ** -5);
     expect(wide.errorBound).toBeLessThan(2 ** -5);

@@ -7,7 +7,9 @@ const samples = (n: number, ...sizes: number[]) =>
   Array.from({ length: n }, () => sizes.map((s) => uniform(r, s)));
 
 describe("Mul", () => {
-  it("signal × broadcast constant is free, at s + param scale; an exact constant keeps a low scale", async () => {
+  it("signal × broadcast constant is free, at s + param scale; an exact constant keeps a low scale", {
+    tags: ["heavy"],
+  }, async () => {
     const m = singleOp({
       op: "Mul",
       inputs: [["x", [2, 3]]],
@@ -28,7 +30,9 @@ describe("Mul", () => {
     expect((await checkCircuit(quarter, samples(2, 4))).constraints).toBe(4 * 9); // only the input checks
   });
 
-  it("signal × signal with broadcasting both ways: one constraint per product", async () => {
+  it("signal × signal with broadcasting both ways: one constraint per product", {
+    tags: ["heavy"],
+  }, async () => {
     const m = singleOp({
       op: "Mul",
       inputs: [
@@ -42,7 +46,9 @@ describe("Mul", () => {
     expect((await checkCircuit(m, samples(2, 3, 4))).constraints).toBe(7 * 9 + 12);
   });
 
-  it("x·x·x rescales x² to the working scale before the second product (scale stays 2·ws)", async () => {
+  it("x·x·x rescales x² to the working scale before the second product (scale stays 2·ws)", {
+    tags: ["heavy"],
+  }, async () => {
     const m = buildModel({
       nodes: [node("Mul", ["x", "x"], ["h"], {}, "sq"), node("Mul", ["h", "x"], ["y"], {}, "cube")],
       inputs: [valueInfo("x", DataType.FLOAT, [5])],

@@ -4,7 +4,7 @@ import { checkAgainstFloat, checkCircuit, rng, singleOp, uniform } from "../../.
 const r = rng(13);
 
 describe("Neg", () => {
-  it("is free and exact", async () => {
+  it("is free and exact", { tags: ["heavy"] }, async () => {
     const m = singleOp({ op: "Neg", inputs: [["x", [3, 4]]], output: [3, 4] });
     const s = Array.from({ length: 10 }, () => [uniform(r, 12)]);
     const { plan, maxError } = await checkAgainstFloat(m, s);

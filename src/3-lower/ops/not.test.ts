@@ -7,7 +7,7 @@ const B = DataType.BOOL;
 const BOOLS = { ...FIXED, inputRange: [0, 1] as [number, number] };
 
 describe("Not", () => {
-  it("of a bool input: 1 − x, free, exact", async () => {
+  it("of a bool input: 1 − x, free, exact", { tags: ["heavy"] }, async () => {
     const m = typedModel({ op: "Not", inputs: [["a", [2, 2], B]], outputs: [B] });
     const s = [[Float64Array.of(0, 1, 1, 0)], [Float64Array.of(1, 1, 0, 0)]];
     const { circuit, float } = await exactOutputs(m, s, BOOLS);

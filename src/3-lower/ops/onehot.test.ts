@@ -48,7 +48,9 @@ describe("OneHot", () => {
     }
   });
 
-  it("costs a one-hot over the proven range [-5, 10]: 14 per index; every witness signal pinned", async () => {
+  it("costs a one-hot over the proven range [-5, 10]: 14 per index; every witness signal pinned", {
+    tags: ["heavy"],
+  }, async () => {
     const m = oneHotModel({ dims: [3], depth: 5, values: [0, 1] });
     // out-of-range values have a witness too (all off), and every value is pinned
     const s = [[Float64Array.of(-5, 7, 10)], [Float64Array.of(4, 5, -1)], [ints(r, 3, -5, 10)]];
@@ -69,7 +71,9 @@ describe("OneHot", () => {
     expect([maxError, errorBound]).toEqual([0, 0]);
   });
 
-  it("with a range much wider than depth: an equality test (2) per valid candidate", async () => {
+  it("with a range much wider than depth: an equality test (2) per valid candidate", {
+    tags: ["heavy"],
+  }, async () => {
     // i ∈ [-60, 67] (a 7-bit check); depth 3 has 6 valid candidates: 12 < a 128-way one-hot
     const opts = { ...FIXED, inputRange: [-60, 67] as [number, number] };
     const m = oneHotModel({ dims: [2], depth: 3, values: [0, 1] });
@@ -81,7 +85,9 @@ describe("OneHot", () => {
     expect(survivors.filter((n) => !n.endsWith(".inv"))).toEqual([]);
   });
 
-  it("compares real-valued indices with the positions exactly, as onnxruntime does", async () => {
+  it("compares real-valued indices with the positions exactly, as onnxruntime does", {
+    tags: ["heavy"],
+  }, async () => {
     // onnxruntime selects nothing for 2.5 (the spec's cast to int64 would pick 2); -3 counts from the end
     const m = oneHotModel({ dims: [6], depth: 4, values: [0, 1], type: F, valueType: F });
     const s = [[Float64Array.of(2.5, -1.75, 3, -0.125, -3, 1)], [Float64Array.of(0, -4, -1, 2, 3.5, 0.5)]];

@@ -64,7 +64,7 @@ describe("Pad", () => {
     expect(plan.outputs[0]?.shape).toEqual([2, 3, 7]);
   });
 
-  it("compiles constant and reflect padding (followed by a Relu)", async () => {
+  it("compiles constant and reflect padding (followed by a Relu)", { tags: ["heavy"] }, async () => {
     const s = samples(r, [X], 2);
     await checkCircuit(padModel([0, 1, 1, 0, 0, 1], { value: 0.5, after: "Relu" }), s);
     await checkCircuit(padModel([0, 0, 2, 0, 0, 2], { mode: "reflect", after: "Relu" }), s);

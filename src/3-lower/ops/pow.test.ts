@@ -17,7 +17,9 @@ const powModel = (p: number, shape = [5]) =>
   singleOp({ op: "Pow", inputs: [["x", shape]], weights: [["p", [], [p]]], output: shape, opset: 15 });
 
 describe("Pow", () => {
-  it("x^2 is one product per element; x^3 and x^5 square-and-multiply with rescales", async () => {
+  it("x^2 is one product per element; x^3 and x^5 square-and-multiply with rescales", {
+    tags: ["heavy"],
+  }, async () => {
     const sq = powModel(2);
     const s = samples(10, 5);
     const { plan } = await checkAgainstFloat(sq, s);
@@ -27,7 +29,9 @@ describe("Pow", () => {
     await checkCircuit(powModel(5), s.slice(0, 2));
   });
 
-  it("0.5 is Sqrt; −1 and −2 are reciprocals; 0 is the constant 1 (refused as an output)", async () => {
+  it("0.5 is Sqrt; −1 and −2 are reciprocals; 0 is the constant 1 (refused as an output)", {
+    tags: ["heavy"],
+  }, async () => {
     const pos = { ...FIXED, inputRange: [0, 1] as [number, number] };
     await checkAgainstFloat(powModel(0.5), samples(10, 5, 0, 1), pos);
     const away = samples(20, 5, 0.5, 2);
@@ -36,7 +40,9 @@ describe("Pow", () => {
     await expect(checkAgainstFloat(powModel(0), [])).rejects.toThrow(/is a constant/);
   });
 
-  it("other exponents on a base proven positive: a piecewise polynomial of x^p over the base's range", async () => {
+  it("other exponents on a base proven positive: a piecewise polynomial of x^p over the base's range", {
+    tags: ["heavy"],
+  }, async () => {
     const pos = { ...FIXED, inputRange: [0.25, 4] as [number, number] };
     const s = samples(6, 5, 0.25, 4);
     for (const [p, bound] of [
@@ -51,7 +57,9 @@ describe("Pow", () => {
     await checkCircuit(powModel(-0.1), s.slice(0, 2), pos);
   });
 
-  it("per-element exponents: each distinct value on its own elements, 0 a constant 1, reassembled", async () => {
+  it("per-element exponents: each distinct value on its own elements, 0 a constant 1, reassembled", {
+    tags: ["heavy"],
+  }, async () => {
     const m = singleOp({
       op: "Pow",
       inputs: [["x", [2, 4]]],

@@ -13,7 +13,9 @@ const r = rng(21);
 const wide = { ...FIXED, inputRange: [-4, 4] as [number, number] };
 
 describe("PRelu", () => {
-  it("constant slope broadcast over the last axis: exact, one ReLU per element", async () => {
+  it("constant slope broadcast over the last axis: exact, one ReLU per element", {
+    tags: ["heavy"],
+  }, async () => {
     const m = singleOp({
       op: "PRelu",
       inputs: [["x", [3, 4, 5]]],
@@ -38,7 +40,9 @@ describe("PRelu", () => {
     await checkAgainstFloat(m, [[uniform(r, 12)], [uniform(r, 12)]]);
   });
 
-  it("signal slope (a graph input): one ReLU and one product per element; circuit = reference", async () => {
+  it("signal slope (a graph input): one ReLU and one product per element; circuit = reference", {
+    tags: ["heavy"],
+  }, async () => {
     const m = buildModel({
       nodes: [node("PRelu", ["x", "slope"], ["y"], {}, "n0")],
       inputs: [valueInfo("x", DataType.FLOAT, [3, 4]), valueInfo("slope", DataType.FLOAT, [4])],

@@ -6,7 +6,9 @@ import { bitsUnsigned } from "../rounding.js";
 const r = rng(17);
 
 describe("Reciprocal", () => {
-  it("of a positive input: within the proven bound, NQ + 2·NR + 1 constraints per element", async () => {
+  it("of a positive input: within the proven bound, NQ + 2·NR + 1 constraints per element", {
+    tags: ["heavy"],
+  }, async () => {
     const m = singleOp({ op: "Reciprocal", inputs: [["x", [4]]], output: [4] });
     const s = Array.from({ length: 20 }, () => [uniform(r, 4, 0.5, 2)]);
     const { plan, errorBound } = await checkAgainstFloat(m, s, calibrated(s));

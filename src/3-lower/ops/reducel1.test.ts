@@ -8,7 +8,9 @@ const r = rng(35);
 const F = DataType.FLOAT;
 
 describe("ReduceL1", () => {
-  it("elements of unknown sign: [x >= 0] (10 bits) + one product each, the sum free", async () => {
+  it("elements of unknown sign: [x >= 0] (10 bits) + one product each, the sum free", {
+    tags: ["heavy"],
+  }, async () => {
     const m = typedModel({
       op: "ReduceL1",
       inputs: [["x", [2, 3]]],

@@ -8,7 +8,9 @@ const r = rng(37);
 const F = DataType.FLOAT;
 
 describe("ReduceL2", () => {
-  it("squares (1 each), a free sum, a floor sqrt at scale 7 (2·20 + 1): error sqrt(Σe²) + 2^-7", async () => {
+  it("squares (1 each), a free sum, a floor sqrt at scale 7 (2·20 + 1): error sqrt(Σe²) + 2^-7", {
+    tags: ["heavy"],
+  }, async () => {
     const m = typedModel({
       op: "ReduceL2",
       inputs: [["x", [2, 4]]],

@@ -8,7 +8,9 @@ const r = rng(38);
 const F = DataType.FLOAT;
 
 describe("ReduceLogSumExp", () => {
-  it("over the last axis (axes input, opset 18): within its proven bound of onnxruntime; circuit as estimated", async () => {
+  it("over the last axis (axes input, opset 18): within its proven bound of onnxruntime; circuit as estimated", {
+    tags: ["heavy"],
+  }, async () => {
     const m = typedModel({
       op: "ReduceLogSumExp",
       inputs: [["x", [2, 4]]],

@@ -8,7 +8,7 @@ const r = rng(33);
 const F = DataType.FLOAT;
 
 describe("ReduceMax", () => {
-  it("over the last axis: 3 Max2 of 10-bit differences per output, exact", async () => {
+  it("over the last axis: 3 Max2 of 10-bit differences per output, exact", { tags: ["heavy"] }, async () => {
     const m = typedModel({
       op: "ReduceMax",
       inputs: [["x", [2, 3, 4]]],

@@ -8,7 +8,7 @@ const r = rng(32);
 const F = DataType.FLOAT;
 
 describe("ReduceMean", () => {
-  it("over 4 elements (a power of two): exact at scale 7 + 2, free", async () => {
+  it("over 4 elements (a power of two): exact at scale 7 + 2, free", { tags: ["heavy"] }, async () => {
     const m = typedModel({
       op: "ReduceMean",
       inputs: [["x", [2, 3, 4]]],

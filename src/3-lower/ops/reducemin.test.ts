@@ -8,7 +8,7 @@ const r = rng(34);
 const F = DataType.FLOAT;
 
 describe("ReduceMin", () => {
-  it("over the middle axis: −max(−x), 2 Max2 per output, exact", async () => {
+  it("over the middle axis: −max(−x), 2 Max2 per output, exact", { tags: ["heavy"] }, async () => {
     const m = typedModel({
       op: "ReduceMin",
       inputs: [["x", [2, 3, 2]]],

@@ -8,7 +8,9 @@ const r = rng(31);
 const F = DataType.FLOAT;
 
 describe("ReduceSum", () => {
-  it("axes as an input (opset 13), keepdims: free, exact sums of the quantized inputs", async () => {
+  it("axes as an input (opset 13), keepdims: free, exact sums of the quantized inputs", {
+    tags: ["heavy"],
+  }, async () => {
     const m = typedModel({
       op: "ReduceSum",
       inputs: [["x", [2, 3, 4]]],

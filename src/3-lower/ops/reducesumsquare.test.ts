@@ -8,7 +8,7 @@ const r = rng(36);
 const F = DataType.FLOAT;
 
 describe("ReduceSumSquare", () => {
-  it("one product per element, the sum free, at scale 14", async () => {
+  it("one product per element, the sum free, at scale 14", { tags: ["heavy"] }, async () => {
     const m = typedModel({
       op: "ReduceSumSquare",
       inputs: [["x", [2, 3, 2]]],

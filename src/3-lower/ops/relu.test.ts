@@ -5,7 +5,9 @@ import { attr, buildModel, DataType, node, tensorProto, valueInfo } from "../../
 const r = rng(4);
 
 describe("Relu", () => {
-  it("on an input at the working scale is a plain ReLU (k = 0): N + 1 constraints", async () => {
+  it("on an input at the working scale is a plain ReLU (k = 0): N + 1 constraints", {
+    tags: ["heavy"],
+  }, async () => {
     const m = singleOp({ op: "Relu", inputs: [["x", [1, 8]]], output: [1, 8] });
     const samples = Array.from({ length: 10 }, () => [uniform(r, 8)]);
     const { maxError } = await checkAgainstFloat(m, samples);
@@ -14,7 +16,9 @@ describe("Relu", () => {
     expect((await checkCircuit(m, samples.slice(0, 3))).constraints).toBe(8 * 9 + 8 * 11);
   });
 
-  it("after a linear layer is fused with the rescale back to the working scale", async () => {
+  it("after a linear layer is fused with the rescale back to the working scale", {
+    tags: ["heavy"],
+  }, async () => {
     const m = buildModel({
       nodes: [
         node("Gemm", ["x", "W", "b"], ["h"], { transB: attr.int(1) }, "fc"),

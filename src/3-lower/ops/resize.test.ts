@@ -106,7 +106,7 @@ describe("Resize", () => {
     expect(plan.outputs[0]?.shape).toEqual([1, 2, 7, 2]);
   });
 
-  it("compiles a 2x nearest upsampling (followed by a Relu)", async () => {
+  it("compiles a 2x nearest upsampling (followed by a Relu)", { tags: ["heavy"] }, async () => {
     const m = resizeModel(
       { scales: [1, 1, 2, 2] },
       { nearest_mode: "floor" },

@@ -55,7 +55,9 @@ describe("RNN", () => {
     await checkBatchFirst({ ...base, directions: 2 });
   });
 
-  it("compiles: witness equals the reference, r1cs satisfied, every signal pinned", async () => {
+  it("compiles: witness equals the reference, r1cs satisfied, every signal pinned", {
+    tags: ["heavy"],
+  }, async () => {
     const m: RecurrentModel = { ...base, seq: 2, batch: 1, hidden: 2 };
     await checkRecurrentCircuit(m, r);
   });

@@ -21,7 +21,9 @@ function halfEven(x: bigint): bigint {
 }
 
 describe("Round", () => {
-  it("rounds half to even exactly, like onnxruntime (the ONNX node test's values)", async () => {
+  it("rounds half to even exactly, like onnxruntime (the ONNX node test's values)", {
+    tags: ["heavy"],
+  }, async () => {
     const m = singleOp({ op: "Round", inputs: [["x", [15]]], output: [15], opset: 11 });
     const node = Float64Array.from([
       0.1, 0.5, 0.9, 1.2, 1.5, 1.8, 2.3, 2.5, 2.7, -1.1, -1.5, -1.9, -2.2, -2.5, -2.8,

@@ -25,7 +25,7 @@ function model(indices?: number[], attrs = {}) {
 }
 
 describe("Scatter", () => {
-  it("is ScatterElements: constant indices free, the last duplicate wins", async () => {
+  it("is ScatterElements: constant indices free, the last duplicate wins", { tags: ["heavy"] }, async () => {
     const m = model([1, 0, 2, 1, 2, 2], { axis: attr.int(0) });
     const s = Array.from({ length: 3 }, () => [uniform(r, 9), uniform(r, 6)]);
     expect((await checkAgainstFloat(m, s)).maxError).toBeLessThanOrEqual(2 ** -8);

@@ -75,7 +75,9 @@ describe("ScatterElements", () => {
     expect((await checkAgainstFloat(zeros, [[uniform(r, 4)]])).maxError).toBeLessThanOrEqual(2 ** -8);
   });
 
-  it("costs nothing beyond the inputs' checks (none, add), and one Max2 per update (max)", async () => {
+  it("costs nothing beyond the inputs' checks (none, add), and one Max2 per update (max)", {
+    tags: ["heavy"],
+  }, async () => {
     // x and u [-1, 1] at scale 7: 9-bit checks ([-128, 383])
     const none = constModel({ indices: [1, 0, 2, 2, 1, 0], dims: [2, 3] });
     const s = opSamples(6, 2);
@@ -122,7 +124,9 @@ const computedSamples = (count: number) =>
   Array.from({ length: count }, () => [uniform(r, 9, -3, 2), ints(r, 6, -3, 2), uniform(r, 6, -3, 2)]);
 
 describe("ScatterElements with indices computed from the input", () => {
-  it("none: the last write wins (duplicates too), one product per (update, target); every signal pinned", async () => {
+  it("none: the last write wins (duplicates too), one product per (update, target); every signal pinned", {
+    tags: ["heavy"],
+  }, async () => {
     const s = computedSamples(8);
     const { maxError } = await checkAgainstFloat(computedModel(), s, OPTS);
     expect(maxError).toBeLessThanOrEqual(2 ** -8);
@@ -136,7 +140,9 @@ describe("ScatterElements with indices computed from the input", () => {
     expect(circuit).toEqual(float);
   });
 
-  it("add: K − 1 products per update; max and min: a Max2 per (update, target), no products", async () => {
+  it("add: K − 1 products per update; max and min: a Max2 per (update, target), no products", {
+    tags: ["heavy"],
+  }, async () => {
     const s = computedSamples(6);
     for (const red of ["add", "max", "min"]) {
       const { maxError } = await checkAgainstFloat(computedModel(red), s, OPTS);
@@ -180,7 +186,9 @@ describe("ScatterElements with indices computed from the input", () => {
     expect(await witnessMutations(m, s.slice(0, 1), opts)).toEqual([]);
   });
 
-  it("has no witness for an index outside the axis; rejects mul with computed indices", async () => {
+  it("has no witness for an index outside the axis; rejects mul with computed indices", {
+    tags: ["heavy"],
+  }, async () => {
     const zeros = new Array<bigint>(9).fill(0n);
     const six = new Array<bigint>(6).fill(0n);
     expect(await hasWitness(computedModel(), [zeros, [0n, 1n, 2n, -3n, -1n, 0n], six], OPTS)).toBe(true);

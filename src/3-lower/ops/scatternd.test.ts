@@ -52,7 +52,9 @@ describe("ScatterND", () => {
     expect(maxError).toBeLessThanOrEqual(reduction === "mul" ? 2 ** -6 : 2 ** -7);
   });
 
-  it("with constant indices: none and add are free; mul one product per update element", async () => {
+  it("with constant indices: none and add are free; mul one product per update element", {
+    tags: ["heavy"],
+  }, async () => {
     // x [4, 2, 3], u [2, 2, 3] in [-1, 1] at scale 7: 9-bit checks
     const s = opSamples([4, 2, 3], [2, 2, 3], 2);
     const none = constModel([4, 2, 3], [3, 1], [2, 1], [2, 2, 3]);
@@ -103,7 +105,9 @@ function computedModel(type: DataType, reduction?: string) {
 const OPTS = { ...FIXED, inputRange: [-2, 1] as [number, number] };
 
 describe("ScatterND with indices computed from the input", () => {
-  it("none: tuple indicators as GatherND's, one product per (update element, candidate); every signal pinned", async () => {
+  it("none: tuple indicators as GatherND's, one product per (update element, candidate); every signal pinned", {
+    tags: ["heavy"],
+  }, async () => {
     const m = computedModel(F);
     const s = Array.from({ length: 8 }, () => [
       uniform(r, 24, -2, 1),
@@ -128,7 +132,9 @@ describe("ScatterND with indices computed from the input", () => {
     }
   });
 
-  it("into constant zeros (EZKL's scatter_nd): the first update K − 1 products, the later ones K", async () => {
+  it("into constant zeros (EZKL's scatter_nd): the first update K − 1 products, the later ones K", {
+    tags: ["heavy"],
+  }, async () => {
     const m = typedModel({
       op: "ScatterND",
       inputs: [
@@ -154,7 +160,9 @@ describe("ScatterND with indices computed from the input", () => {
     expect(await witnessMutations(m, s.slice(0, 1), opts)).toEqual([]);
   });
 
-  it("has no witness for a tuple outside the data; rejects mul with computed indices", async () => {
+  it("has no witness for a tuple outside the data; rejects mul with computed indices", {
+    tags: ["heavy"],
+  }, async () => {
     const opts = { ...FIXED, inputRange: [-4, 3] as [number, number] };
     const m = computedModel(F);
     const x = new Array<bigint>(24).fill(0n);

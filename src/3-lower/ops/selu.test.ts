@@ -10,7 +10,9 @@ const ALPHA = Math.fround(1.6732632423543772);
 const GAMMA = Math.fround(1.0507009873554805);
 
 describe("Selu", () => {
-  it("default alpha/gamma, and alpha = 2, gamma = 3: gamma·max(x, 0) + a polynomial", async () => {
+  it("default alpha/gamma, and alpha = 2, gamma = 3: gamma·max(x, 0) + a polynomial", {
+    tags: ["heavy"],
+  }, async () => {
     const d = await checkElementwise({ op: "Selu", opset: 6 });
     expect(d.wide.errorBound).toBeLessThan(0.15);
     await checkElementwise({ op: "Selu", attrs: { alpha: attr.float(2), gamma: attr.float(3) }, seed: 5 });

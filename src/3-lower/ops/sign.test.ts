@@ -5,7 +5,7 @@ import { evaluatePlan } from "../evaluate.js";
 const r = rng(20);
 
 describe("Sign", () => {
-  it("is −1, 0 or 1 at scale 0: N + 2 constraints per element", async () => {
+  it("is −1, 0 or 1 at scale 0: N + 2 constraints per element", { tags: ["heavy"] }, async () => {
     const m = singleOp({ op: "Sign", inputs: [["x", [11]]], output: [11] });
     const s = [
       [Float64Array.from([-1, -0.5, -0.01, 0, 0.001, 0.01, 0.5, 1, 0.99, -0, 0.3])],

@@ -45,7 +45,7 @@ describe("Slice", () => {
     expect(plan.outputs[0]?.shape).toEqual([1, 4, 3]);
   });
 
-  it("compiles a reversing slice to a circuit", async () => {
+  it("compiles a reversing slice to a circuit", { tags: ["heavy"] }, async () => {
     const m = sliceModel([-1], [-BIG], [1], [-2]);
     const s = samples(r, [[3, 4, 5]], 2);
     const { plan } = await checkAgainstFloat(m, s);

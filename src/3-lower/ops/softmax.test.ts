@@ -67,7 +67,7 @@ describe("Softmax", () => {
     await checkAgainstFloat(model([2, 4]), samples, opts);
   });
 
-  it("compiles: witness = reference, count = estimate", async () => {
+  it("compiles: witness = reference, count = estimate", { tags: ["heavy"] }, async () => {
     const samples = Array.from({ length: 2 }, () => [uniform(r, 6, -3, 3)]);
     const opts = { ...FIXED, inputRange: [-3, 3] as [number, number] };
     await checkCircuit(model([2, 3]), samples, opts);

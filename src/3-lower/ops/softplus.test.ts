@@ -7,7 +7,9 @@ import {
 import { softplusF } from "./softplus.js";
 
 describe("Softplus", () => {
-  it("max(x, 0) + a polynomial of log(1 + e^-|x|): matches onnxruntime; circuit = reference", async () => {
+  it("max(x, 0) + a polynomial of log(1 + e^-|x|): matches onnxruntime; circuit = reference", {
+    tags: ["heavy"],
+  }, async () => {
     const { narrow, wide } = await checkElementwise({ op: "Softplus", wide: [-30, 30] });
     expect(narrow.errorBound).toBeLessThan(2 ** -5);
     // exact linear growth on the right: the error does not grow with the input

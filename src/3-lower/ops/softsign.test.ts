@@ -7,7 +7,9 @@ import {
 import { checkAgainstFloat, rng, singleOp, uniform } from "../../../test/support/op-check.js";
 
 describe("Softsign", () => {
-  it("is exact up to the output rounding (one division): matches onnxruntime; circuit = reference", async () => {
+  it("is exact up to the output rounding (one division): matches onnxruntime; circuit = reference", {
+    tags: ["heavy"],
+  }, async () => {
     const { narrow, wide } = await checkElementwise({ op: "Softsign", wide: [-100, 100] });
     expect(narrow.plan.nodes[0]?.prims.some((p) => p.kind === "div")).toBe(true);
     expect(narrow.plan.nodes[0]?.prims.some((p) => p.kind === "poly")).toBe(false);

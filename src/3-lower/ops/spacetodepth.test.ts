@@ -17,7 +17,9 @@ describe("SpaceToDepth", () => {
     expect(maxError).toBeLessThanOrEqual(2 ** -8);
   });
 
-  it("is undone by DepthToSpace (DCR): the composite is the identity wiring", async () => {
+  it("is undone by DepthToSpace (DCR): the composite is the identity wiring", {
+    tags: ["heavy"],
+  }, async () => {
     const m = buildModel({
       nodes: [
         node("SpaceToDepth", ["x"], ["t"], { blocksize: attr.int(2) }, "s2d"),

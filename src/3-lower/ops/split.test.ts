@@ -45,7 +45,7 @@ describe("Split", () => {
     ]);
   });
 
-  it("by num_outputs (opset 18), the last chunk smaller", async () => {
+  it("by num_outputs (opset 18), the last chunk smaller", { tags: ["heavy"] }, async () => {
     const m = splitModel([2, 7], 3, { attrs: { axis: attr.int(1), num_outputs: attr.int(3) }, opset: 18 });
     const s = samples(r, [[2, 7]]);
     const { plan } = await checkAgainstFloat(m, s);

@@ -14,7 +14,9 @@ const r = rng(18);
 const POS = { ...FIXED, inputRange: [0, 1] as [number, number] };
 
 describe("Sqrt", () => {
-  it("of a non-negative input: floor sqrt at the working scale, within the proven bound", async () => {
+  it("of a non-negative input: floor sqrt at the working scale, within the proven bound", {
+    tags: ["heavy"],
+  }, async () => {
     const m = singleOp({ op: "Sqrt", inputs: [["x", [6]]], output: [6] });
     const s = Array.from({ length: 20 }, () => [uniform(r, 6, 0, 1)]);
     const { plan, errorBound, maxError } = await checkAgainstFloat(m, s, POS);

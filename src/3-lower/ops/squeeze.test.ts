@@ -20,7 +20,7 @@ describe("Squeeze", () => {
     expect(plan.nodes[0]?.prims).toEqual([]);
   });
 
-  it("compiles to a circuit", async () => {
+  it("compiles to a circuit", { tags: ["heavy"] }, async () => {
     await checkCircuit(opModel({ op: "Squeeze", inputs: [["x", X]] }), samples(r, [X], 2));
   });
 

@@ -7,7 +7,7 @@ const samples = (n: number, ...sizes: number[]) =>
   Array.from({ length: n }, () => sizes.map((s) => uniform(r, s)));
 
 describe("Sub", () => {
-  it("signal − signal with broadcasting is free", async () => {
+  it("signal − signal with broadcasting is free", { tags: ["heavy"] }, async () => {
     const m = singleOp({
       op: "Sub",
       inputs: [

@@ -6,7 +6,9 @@ const samples = (n: number, ...sizes: number[]) =>
   Array.from({ length: n }, () => sizes.map((s) => uniform(r, s)));
 
 describe("Sum", () => {
-  it("three inputs with broadcasting and a constant are one free affine map", async () => {
+  it("three inputs with broadcasting and a constant are one free affine map", {
+    tags: ["heavy"],
+  }, async () => {
     const m = singleOp({
       op: "Sum",
       inputs: [

@@ -6,7 +6,9 @@ import {
 } from "../../../test/support/activation-table.js";
 
 describe("Tanh", () => {
-  it("matches onnxruntime within the proven bound (clamped or whole-range polynomial); circuit = reference", async () => {
+  it("matches onnxruntime within the proven bound (clamped or whole-range polynomial); circuit = reference", {
+    tags: ["heavy"],
+  }, async () => {
     const { narrow, wide } = await checkElementwise({ op: "Tanh" });
     expect(narrow.errorBound).toBeLessThan(2 ** -5);
     expect(wide.errorBound).toBeLessThan(2 ** -5);

@@ -30,7 +30,7 @@ describe("Tile", () => {
     expect(maxError).toBeLessThanOrEqual(2 ** -8);
   });
 
-  it("compiles (followed by a Relu, since outputs repeat)", async () => {
+  it("compiles (followed by a Relu, since outputs repeat)", { tags: ["heavy"] }, async () => {
     await checkCircuit(model([1, 3], [2, 2], "Relu"), samples(r, [[1, 3]], 2));
   });
 

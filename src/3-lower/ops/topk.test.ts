@@ -20,7 +20,9 @@ const I64 = DataType.INT64;
 const grid = (n: number) => Float64Array.from({ length: n }, () => (Math.floor(r() * 5) - 2) / 8);
 
 describe("TopK", () => {
-  it("values and indices (K input): sorted, ties to the lower index, exact; cost and pinned witness", async () => {
+  it("values and indices (K input): sorted, ties to the lower index, exact; cost and pinned witness", {
+    tags: ["heavy"],
+  }, async () => {
     const m = typedModel({
       op: "TopK",
       inputs: [["x", [3, 5]]],
@@ -67,7 +69,9 @@ describe("TopK", () => {
     expect(circuit).toEqual(float);
   });
 
-  it("without an Indices output: plain Max2 compare-exchanges (width + 1 each), no keys or rescales", async () => {
+  it("without an Indices output: plain Max2 compare-exchanges (width + 1 each), no keys or rescales", {
+    tags: ["heavy"],
+  }, async () => {
     const m = buildModel({
       nodes: [node("TopK", ["x", "K"], ["v", ""], {}, "top")],
       initializers: [tensorProto("K", [1], [2], "raw", I64)],

@@ -35,7 +35,9 @@ describe("Transpose", () => {
     expect(maxError).toBeLessThanOrEqual(2 ** -8);
   });
 
-  it("is an alias when only unit axes move; a circuit costs only the input range checks", async () => {
+  it("is an alias when only unit axes move; a circuit costs only the input range checks", {
+    tags: ["heavy"],
+  }, async () => {
     const alias = opModel({
       op: "Transpose",
       inputs: [["x", [1, 3, 1, 4]]],

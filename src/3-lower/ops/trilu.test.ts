@@ -28,7 +28,9 @@ describe("Trilu", () => {
     expect(plan.outputs[0]?.shape).toEqual(x);
   });
 
-  it("compiles (followed by a Relu: constant zero outputs keep a constraint)", async () => {
+  it("compiles (followed by a Relu: constant zero outputs keep a constraint)", {
+    tags: ["heavy"],
+  }, async () => {
     await checkCircuit(model([3, 3], 1, 0, "Relu"), samples(r, [[3, 3]], 2));
   });
 

@@ -22,7 +22,7 @@ describe("Unsqueeze", () => {
     expect(plan.nodes[0]?.prims).toEqual([]);
   });
 
-  it("compiles to a circuit", async () => {
+  it("compiles to a circuit", { tags: ["heavy"] }, async () => {
     await checkCircuit(opModel({ op: "Unsqueeze", inputs: [["x", X]], ...axesIn([0]) }), samples(r, [X], 2));
   });
 

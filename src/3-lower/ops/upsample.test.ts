@@ -30,7 +30,7 @@ describe("Upsample", () => {
     expect(plan.outputs[0]?.shape).toEqual([1, 3, 3, 7]);
   });
 
-  it("compiles (followed by a Relu, since outputs repeat)", async () => {
+  it("compiles (followed by a Relu, since outputs repeat)", { tags: ["heavy"] }, async () => {
     const m = opModel({
       op: "Upsample",
       inputs: [["x", [1, 1, 2, 2]]],

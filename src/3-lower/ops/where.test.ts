@@ -12,7 +12,9 @@ const bits = (n: number) => Float64Array.from({ length: n }, () => (r() < 0.5 ? 
 const grid = (n: number) => Float64Array.from({ length: n }, () => Math.floor(r() * 128) / 128);
 
 describe("Where", () => {
-  it("with a bool signal condition: one product c·(x − y) per element, exact; witness pinned", async () => {
+  it("with a bool signal condition: one product c·(x − y) per element, exact; witness pinned", {
+    tags: ["heavy"],
+  }, async () => {
     const m = typedModel({
       op: "Where",
       inputs: [
@@ -53,7 +55,9 @@ describe("Where", () => {
     expect(plan.tensors.at(-1)?.scale).toBe(14);
   });
 
-  it("a constant condition selects for free; constant branches make the output affine in c (free)", async () => {
+  it("a constant condition selects for free; constant branches make the output affine in c (free)", {
+    tags: ["heavy"],
+  }, async () => {
     const sel = buildModel({
       nodes: [node("Where", ["c", "x", "y"], ["o"], {}, "w")],
       initializers: [tensorProto("c", [3], [1, 0, 1], "raw", B)],

@@ -9,7 +9,9 @@ const BOOLS = { ...FIXED, inputRange: [0, 1] as [number, number] };
 const bits = (n: number) => Float64Array.from({ length: n }, () => (r() < 0.5 ? 1 : 0));
 
 describe("Xor", () => {
-  it("of two bool inputs with broadcasting: a + b − 2ab, one product per element, exact", async () => {
+  it("of two bool inputs with broadcasting: a + b − 2ab, one product per element, exact", {
+    tags: ["heavy"],
+  }, async () => {
     const m = typedModel({
       op: "Xor",
       inputs: [
