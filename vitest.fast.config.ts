@@ -41,7 +41,8 @@ export default mergeConfig(
   config,
   defineConfig({
     test: {
-      // Its own name: its own timings in vitest's cache, which orders the files of a run longest first.
+      // Its own name, so its own folder in vitest's cache: the timings by which the full suite orders its
+      // files (test/support/sequencer.ts) are the full suite's.
       name: "fast",
       exclude: [...configDefaults.exclude, ...HEAVY_FILES],
       ...withoutHeavy,

@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
+import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
@@ -8,7 +9,11 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
  * The node arguments that run the CLI from source: tsx as a loader in one process (tsx's own CLI would
  * start a second node process to run it, which costs each call about 0.3 s more).
  */
-export const CLI_ARGS = ["--import", "tsx", join(ROOT, "src/cli/main.ts")];
+export const CLI_ARGS = [
+  "--import",
+  pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href,
+  join(ROOT, "src/cli/main.ts"),
+];
 
 /** The commands that run a snarkjs setup or prove: never in `npm run test:fast` (see fast-tier.ts). */
 const PROVING_COMMANDS = new Set(["setup", "prove", "run", "bench"]);
